@@ -80,6 +80,14 @@ void *kg_realloc(void *p, size_t n);
 void kg_free(void *p);
 char *kg_strdup(const char *s);
 char *kg_strndup(const char *s, size_t n);
+/**
+ * Test hook: make the nth allocation from now fail (1 = the next one);
+ * 0 disables. Only that one allocation fails. Overrides KG_FAILALLOC_AT,
+ * which is read once, at the first allocation, with the same meaning.
+ */
+void kg_alloc_fail_at(unsigned long nth);
+/** Allocations attempted through kg_malloc & co since the process started. */
+unsigned long kg_alloc_count(void);
 
 /* Overflow-checked size arithmetic for lengths that come from input.
  * Return 1 on overflow and leave *out unchanged. */

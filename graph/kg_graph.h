@@ -402,5 +402,21 @@ int kg_export_csv(kg_buf *nodes, kg_buf *edges, const kg_graph *g,
 int kg_subgraph_expand(const kg_graph *g, const kg_subgraph *sg, int hops,
                        kg_id **nodes, size_t *nnodes, kg_id **edges,
                        size_t *nedges);
+/* Subgraph rules for all of the above: the nodes are sg->nodes plus the
+ * endpoints of the chosen edges; sg->edges == NULL chooses every edge
+ * between chosen nodes, non-NULL exactly those (nedges may be 0). A dead
+ * id is KG_ENOTFOUND. kg_subgraph_expand with hops >= 1 returns every edge
+ * between reached nodes, ids ascending; hops < 0 is KG_ERROR. */
+/**
+ * The canonical name of a format ("dot", "csv-gremlin", ...).
+ * @return a static string, NULL for a value outside kg_format.
+ */
+const char *kg_export_format_name(kg_format fmt);
+/**
+ * The Graphviz layout engine to render a DOT export with: "dot" (layered)
+ * for small graphs, "sfdp" (force-directed) beyond 500 nodes or 2000 edges,
+ * where dot takes minutes. Static string.
+ */
+const char *kg_export_layout_for(size_t nnodes, size_t nedges);
 
 #endif /* KG_GRAPH_H */

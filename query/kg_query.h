@@ -71,6 +71,16 @@ void kg_query_stats_get(const kg_query *q, kg_query_stats *out);
 
 /** Print the plan; with profile, rows and time per operator (after running). */
 int kg_query_explain(const kg_query *q, kg_buf *out, int profile);
+
+/* How the statement was prefixed. EXPLAIN statements do not run: their
+ * rows are the plan's lines (one column, "plan"). PROFILE statements run
+ * normally; call kg_query_explain(q, out, 1) after KG_DONE for the
+ * profile. */
+#define KG_QUERY_RUN 0
+#define KG_QUERY_EXPLAIN 1
+#define KG_QUERY_PROFILE 2
+/** KG_QUERY_RUN, KG_QUERY_EXPLAIN or KG_QUERY_PROFILE. */
+int kg_query_mode(const kg_query *q);
 void kg_query_free(kg_query *q);
 
 /** Keywords, function and procedure names, for shell completion. NULL-ended. */

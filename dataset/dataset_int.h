@@ -1,0 +1,220 @@
+/* dataset_int.h - private interfaces shared by the note and table parsers.
+ *
+ * The parsers are split by concept: text.c (UTF-8 repair, positions, small
+ * string set, scalar syntax shared by YAML and CSV), names.c (keys, relation
+ * types, dispatch), note.c (Markdown body and wiki-links), frontmatter.c
+ * (YAML front matter), csv.c (RFC 4180 records) and table.c (Neptune
+ * bulk-load headers and typed cells). Only kg_dataset.h is public; the sync
+ * engine has its own sync_int.h. Tests may include this header.
+ */
+#ifndef KG_DATASET_INT_H
+#define KG_DATASET_INT_H
+
+#include "kg_dataset.h"
+
+/* Bytes examined for a NUL to call a file binary (as git does). */
+#define KG_BINARY_SNIFF 8192u
+/* Columns kept per CSV record; a wider header is a diagnostic. */
+#define KG_TABLE_MAX_COLUMNS 4096u
+/* Characters of a value quoted in a diagnostic before "...". */
+#define KG_QUOTE_CHARS 48u
+/* Buffer size that always holds a quoted value (escapes are 4 bytes). */
+#define KG_QUOTE_BUF (KG_QUOTE_CHARS * 4 + 8)
+
+/* ================================ text.c =============================== */
+
+/** 1 when a NUL byte occurs in the first KG_BINARY_SNIFF bytes. */
+int kg_text__is_binary(const char *s, size_t len);
+/**
+ * Length (1..4) of the valid UTF-8 sequence starting at s[0] (n bytes
+ * available), 0 when s[0] starts no valid sequence or is a NUL byte.
+ */
+size_t kg_text__utf8_len(const char *s, size_t n);
+/**
+ * The checks every dataset file gets before parsing: over
+ * KG_NOTE_MAX_BYTES, or binary (NUL in the first KG_BINARY_SNIFF bytes):
+ * one diagnostic and *skip = 1. Invalid UTF-8 or a later NUL: one
+ * diagnostic at the first bad byte and a repaired copy in fixed (use it
+ * when fixed->data is set). what names the file kind ("note", "table").
+ */
+int kg_text__check(kg_doc *doc, const char *text, size_t len, kg_buf *fixed,
+                   int *skip, const char *what);
+/** Offset of the first NUL or invalid UTF-8 byte in s, len when none. */
+size_t kg_text__first_bad(const char *s, size_t len);
+/**
+ * Append s to out with each NUL and each byte of invalid UTF-8 replaced by
+ * U+FFFD, so that one bad byte still counts as one column. *nbad gets the
+ * number of replacements. Returns KG_OK or KG_ENOMEM.
+ */
+int kg_text__repair(kg_buf *out, const char *s, size_t len, size_t *nbad);
+/** Characters (code points; a stray byte counts as one) in s[0..len). */
+uint32_t kg_text__cols(const char *s, size_t len);
+/** 1-based line and column of s[off], counting lines from line1. */
+void kg_text__locate(const char *s, size_t off, uint32_t line1,
+                     uint32_t *line, uint32_t *col);
+/** 1 when s[0..len) holds a C0 control character, DEL or a C1 control. */
+int kg_text__has_ctrl(const char *s, size_t len);
+/**
+ * Write s[0..len) into buf (KG_QUOTE_BUF bytes) for a message: control
+ * characters and invalid bytes escaped, cut after KG_QUOTE_CHARS characters
+ * with "...". Returns buf.
+ */
+const char *kg_text__quote(char *buf, const char *s, size_t len);
+/** 1 when s[0..len) is a valid calendar date written YYYY-MM-DD. */
+int kg_text__is_date(const char *s, size_t len);
+/**
+ * Parse a decimal integer ([-+]?[0-9]+) in base 10, or digits only in base
+ * 8 or 16. Returns 0 on success, 1 when the text is not such a number, 2
+ * when it is but does not fit in int64_t.
+ */
+int kg_text__parse_int(const char *s, size_t len, int base, int64_t *out);
+/**
+ * Parse a decimal floating-point number ([-+]? digits, '.', exponent)
+ * whatever the current locale's decimal point. No hex, inf or nan words:
+ * the callers spell those per format. Returns 0 or 1 (not a number).
+ */
+int kg_text__parse_double(const char *s, size_t len, double *out);
+
+/* A set of byte strings (borrowed, not copied) with one value each, for
+ * duplicate detection: link targets, YAML keys, anchors, table ids. Open
+ * addressing, so a file with 100000 links does not go quadratic. */
+typedef struct {
+    const char *s;
+    uint32_t len;
+    uint64_t hash;
+    uintptr_t val;
+} kg_strset_ent;
+
+typedef struct {
+    kg_strset_ent *ents;
+    size_t cap, count;
+    int nocase; /* ASCII case-insensitive keys */
+} kg_strset;
+
+/**
+ * Add s[0..len) with val. Returns 1 when added, 0 when already present
+ * (*found, when not NULL, gets the value stored first), KG_ENOMEM.
+ */
+int kg_strset__add(kg_strset *set, const char *s, size_t len, uintptr_t val,
+                   uintptr_t *found);
+/** Replace the value of s (adding it when absent). KG_OK or KG_ENOMEM. */
+int kg_strset__put(kg_strset *set, const char *s, size_t len, uintptr_t val);
+/** 1 and *val when s is present, else 0. */
+int kg_strset__get(const kg_strset *set, const char *s, size_t len,
+                   uintptr_t *val);
+void kg_strset__free(kg_strset *set);
+
+/* ================================ names.c ============================== */
+
+/** 1 when path ends with ext (".md"), ASCII case-insensitively. */
+int kg_dataset__has_ext(const char *path, const char *ext);
+/**
+ * The file name of path without its extension, as written, with invalid
+ * UTF-8 repaired ("aws/SageMaker Studio.md" -> "SageMaker Studio").
+ * Caller frees; NULL on OOM.
+ */
+char *kg_dataset__stem(const char *path);
+/** kg_dataset_rel_type over s[0..len) (need not be NUL-terminated). */
+char *kg_dataset__rel_type_n(const char *s, size_t len);
+
+/* ================================ note.c =============================== */
+
+/* What one note's parse shares between note.c and frontmatter.c: the node
+ * being built and the count of links, so the KG_NOTE_MAX_LINKS limit covers
+ * front-matter and body links together. */
+typedef struct {
+    kg_doc *doc;
+    uint32_t node;        /* index of the note's node in doc->nodes      */
+    uint32_t nlinks;      /* edges added for this note so far            */
+    int over;             /* the link-limit diagnostic has been given    */
+    char *def_key;        /* key derived from the path (owned)           */
+    char *def_name;       /* file stem as written (owned)                */
+    kg_buf scratch;       /* NUL-terminated copies of slices             */
+} kg_note_ctx;
+
+/**
+ * Add an edge from the note's node (type already normalised, dst the
+ * target slice). Beyond KG_NOTE_MAX_LINKS adds nothing and gives one
+ * diagnostic; *out (may be NULL) is then NULL. KG_OK or KG_ENOMEM.
+ */
+int kg_note__edge(kg_note_ctx *c, const char *type, const char *dst,
+                  size_t dstlen, uint32_t line, uint32_t col,
+                  kg_edge_rec **out);
+/**
+ * The target inside a wiki-link's brackets: before any '|' (label) and
+ * '#' (heading or block), trimmed, without a ".md" suffix. Sets *off and
+ * *tlen to the slice of s; returns 1 when the link had a '#' part.
+ */
+int kg_note__link_target(const char *s, size_t len, size_t *off,
+                         size_t *tlen);
+
+/* ============================== yaml_fast.c ============================ */
+
+struct yaml_event_s;
+typedef int (*kg_yaml_emit_cb)(void *payload, const struct yaml_event_s *ev);
+
+/**
+ * Read yaml[0..len) if it lies in the plain subset most front matter uses
+ * (see yaml_fast.c), passing cb the events libyaml would produce, with the
+ * same marks. KG_ENOTFOUND as soon as the text leaves the subset (events
+ * already passed must then be discarded), KG_OK, or cb's negative status.
+ */
+int kg_yaml__fast(const char *yaml, size_t len, kg_yaml_emit_cb cb,
+                  void *payload);
+
+/* ============================= frontmatter.c =========================== */
+
+/**
+ * Read the front matter yaml[0..len) (NULL when the note has none), whose
+ * first line is line line0 of the note, and add the note's node to c->doc
+ * with its labels, properties and front-matter links. The node is always
+ * added: YAML errors become diagnostics and the node falls back to the
+ * defaults in c. Returns KG_OK or KG_ENOMEM.
+ */
+int kg_frontmatter__parse(kg_note_ctx *c, const char *yaml, size_t len,
+                          uint32_t line0, kg_error *err);
+/**
+ * For tests and the fuzzer: build the front matter tree of yaml[0..len)
+ * with libyaml (fast = 0) or with kg_yaml__fast only (fast = 1) and write
+ * it to out as one S-expression per node with kinds, styles, positions and
+ * text. KG_OK, KG_ENOTFOUND (fast reader declined), KG_ESYNTAX (YAML
+ * error), KG_ENOMEM.
+ */
+int kg_frontmatter__dump(kg_buf *out, const char *yaml, size_t len, int fast,
+                         kg_error *err);
+
+/* ================================ csv.c ================================ */
+
+/* An RFC 4180 reader over a whole file in memory. Field bytes (quotes
+ * removed, "" undone) go to one buffer, each NUL-terminated. */
+typedef struct {
+    const char *text;
+    size_t len, pos;
+    uint32_t line, col;     /* position of text[pos]                      */
+    uint32_t rec_line;      /* line the current record starts on          */
+    kg_doc *doc;            /* where diagnostics go                       */
+    kg_buf data;
+    size_t *offs;           /* field i starts at data.data + offs[i]      */
+    uint32_t *lens, *lines, *cols;
+    size_t nfields;         /* fields kept (at most KG_TABLE_MAX_COLUMNS) */
+    size_t nseen;           /* fields in the record, kept or not          */
+    size_t cap;
+    uint32_t nwarn;         /* warnings given; quiet after KG_CSV_WARNINGS */
+    int broken;             /* an unterminated quote ended the reading    */
+} kg_csv;
+
+/* Warnings about stray quotes per file before the reader goes quiet. */
+#define KG_CSV_WARNINGS 20u
+
+/** Start reading text (a UTF-8 BOM is skipped); diagnostics go to doc. */
+void kg_csv__init(kg_csv *c, kg_doc *doc, const char *text, size_t len);
+/**
+ * Read the next record. Returns 1 with fields, 0 at the end (also after
+ * an unterminated quote, reported as a diagnostic), KG_ENOMEM.
+ */
+int kg_csv__next(kg_csv *c, kg_error *err);
+/** Field i of the current record (NUL-terminated; *len may be NULL). */
+const char *kg_csv__field(const kg_csv *c, size_t i, size_t *len);
+void kg_csv__free(kg_csv *c);
+
+#endif /* KG_DATASET_INT_H */

@@ -1,0 +1,158 @@
+/* store_int.h - private to the store files of graph/ (store.c, store_write.c,
+ * store_load.c, store_read.c) and their white-box tests.
+ *
+ * The store keeps one SQLite file per dataset. Every record row (doc, node,
+ * edge, diagnostic) carries the half-open version range [v_from, v_to) in
+ * which it is valid, v_to NULL meaning "still valid". Loading a version is
+ * then one sequential scan per table with a range test, and an incremental
+ * sync touches only the rows of the paths it rewrites (found through partial
+ * indexes on path_id WHERE v_to IS NULL).
+ *
+ * All rows inserted while a version is open get rowids above the high-water
+ * marks taken when it began (rowids are max+1 and nothing but the open
+ * version inserts), so "the rows of version V" is a rowid range: that is how
+ * the full-text index is filled at commit and how a draft is deleted.
+ */
+#ifndef KG_STORE_INT_H
+#define KG_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "kg_graph.h"
+
+/* Schema version kept in PRAGMA user_version; migrations in store.c. */
+#define KG_STORE_SCHEMA 1
+/* PRAGMA application_id of a kgsh store: 'kgsh' in ASCII. */
+#define KG_STORE_APP_ID 0x6b677368
+/* Readers (and a committing writer) wait this long for a lock before
+ * reporting KG_EBUSY; in WAL mode readers only ever wait for recovery or a
+ * checkpoint, so this is an upper bound, not a typical delay. */
+#define KG_STORE_BUSY_MS 5000
+/* A second writer gives up after this long with "another sync is running". */
+#define KG_STORE_WRITER_WAIT_MS 1000
+
+/* A version that adds at most this many node rows, to an up-to-date
+ * full-text index, indexes them at commit; a bigger one (a first import)
+ * leaves them for the next search, which catches up. Tokenizing 100 MB of
+ * note text takes seconds, more than the whole import of the records. */
+#define KG_STORE_FTS_EAGER 10000
+
+/* Change counters of the open version, in kg_version_info order.
+ * ORDER COUNTS */
+enum {
+    KG_CNT_NODES_ADDED, KG_CNT_NODES_REMOVED, KG_CNT_NODES_CHANGED,
+    KG_CNT_EDGES_ADDED, KG_CNT_EDGES_REMOVED, KG_CNT_EDGES_CHANGED,
+    KG_CNT__COUNT
+};
+
+/* The record tables that carry version ranges, in the order of
+ * kg_store.mark. ORDER RECTABLE */
+enum { KG_RT_DOCS, KG_RT_NODES, KG_RT_EDGES, KG_RT_DIAGS, KG_RT__COUNT };
+
+/* Cached prepared statements of the write path. ORDER STMT (store.c) */
+typedef enum {
+    KG_SQ_PATH_FIND,
+    KG_SQ_PATH_ADD,
+    KG_SQ_DOC_LIVE,
+    KG_SQ_DOC_ADD,
+    KG_SQ_DOC_END,
+    KG_SQ_NODE_OLD,
+    KG_SQ_NODE_END,
+    KG_SQ_NODE_ADD,
+    KG_SQ_EDGE_OLD,
+    KG_SQ_EDGE_END,
+    KG_SQ_EDGE_ADD,
+    KG_SQ_DIAG_END,
+    KG_SQ_DIAG_ADD,
+    KG_SQ_DOC_UNDO,
+    KG_SQ_NODE_UNDO,
+    KG_SQ_EDGE_UNDO,
+    KG_SQ_DIAG_UNDO,
+    KG_SQ_DOC_REOPEN,
+    KG_SQ_NODE_REOPEN,
+    KG_SQ_EDGE_REOPEN,
+    KG_SQ_DIAG_REOPEN,
+    KG_SQ_DOC_ENDED_NOW,
+    KG_SQ_NODE_END_ALL,
+    KG_SQ_EDGE_END_ALL,
+    KG_SQ__COUNT
+} kg_store_sq;
+
+struct kg_store {
+    sqlite3 *db;
+    char *path;         /* file name, for messages                        */
+    int readonly;       /* opened (or forced by the file system) read-only */
+    int writing;        /* a version is open (kg_store_begin)             */
+    int bulk;           /* the open version started from an empty store   */
+    int64_t cur;        /* the open version                               */
+    int64_t mark[KG_RT__COUNT]; /* max rowid per table when cur began     */
+    int64_t cnt[KG_CNT__COUNT]; /* changes of cur so far                  */
+    int64_t fts_eager;  /* KG_STORE_FTS_EAGER; tests lower it             */
+    sqlite3_stmt *sq[KG_SQ__COUNT];
+    kg_buf enc[3];      /* scratch encodings reused by put_doc            */
+};
+
+/* ---- store.c ---- */
+
+/* Copy SQLite's view of a failure into err with a kg_status: busy/locked
+ * -> KG_EBUSY, full disk and I/O -> KG_EIO, read-only -> KG_ESTORE saying
+ * so, corrupt -> KG_ESTORE saying so, out of memory -> KG_ENOMEM. what
+ * names the operation ("loading version 3"). Returns the status. */
+int kg_store__fail(kg_store *st, kg_error *err, int rc, const char *what);
+/* The cached statement, reset and unbound; NULL with err set on failure. */
+sqlite3_stmt *kg_store__sq(kg_store *st, kg_store_sq which, kg_error *err);
+/* Run SQL without results; what names it in messages. */
+int kg_store__exec(kg_store *st, const char *sql, const char *what,
+                   kg_error *err);
+/* Prepare a one-off statement. */
+int kg_store__prepare(kg_store *st, sqlite3_stmt **out, const char *sql,
+                      kg_error *err);
+/* Start a read transaction so several SELECTs see one snapshot, unless the
+ * handle already has a write transaction open. *started says which; pass it
+ * to kg_store__read_end. */
+int kg_store__read_begin(kg_store *st, int *started, kg_error *err);
+void kg_store__read_end(kg_store *st, int started);
+/* vid as given, or the latest version when vid is 0. KG_ENOTFOUND (with
+ * message) when the version does not exist; 0 stays 0 on an empty store. */
+int kg_store__resolve_vid(kg_store *st, int64_t *vid, kg_error *err);
+/* Bind helpers that take NULL as SQL NULL. */
+int kg_store__bind_text(sqlite3_stmt *s, int i, const char *t);
+
+/* ---- store_write.c ---- */
+
+/* Undo the open version's writes to path_id (delete what it inserted,
+ * reopen what it ended) so that a path written twice in one version ends
+ * up as if written once. */
+int kg_store__undo_path(kg_store *st, int64_t path_id, kg_error *err);
+
+/* ---- store_fts.c ---- */
+
+/* Node rows with rowid <= the watermark are in the full-text index, rows
+ * above it are not (yet). */
+int kg_store__fts_upto(kg_store *st, int64_t *upto, kg_error *err);
+/* At commit (inside the write transaction): index the open version's node
+ * rows now if the version is small and the index current. */
+int kg_store__fts_commit(kg_store *st, kg_error *err);
+/* Before rows with rowid > above are deleted (a draft being replaced):
+ * take those of them that were indexed out of the index. */
+int kg_store__fts_forget(kg_store *st, int64_t above, kg_error *err);
+
+/* ---- store_load.c ---- */
+
+/* Every path the store knows, by path id, with its rank in path order, so
+ * records can be put in (path, position) order without asking SQLite to
+ * sort: paths are few next to records, and come sorted from their UNIQUE
+ * index. */
+typedef struct {
+    uint32_t *rank;    /* rank[id]; ids run 1..n-1                     */
+    const char **name; /* name[id], NULL for unused ids; in arena      */
+    size_t n;
+    kg_arena *arena;
+} kg_store_paths;
+
+int kg_store__paths(kg_store *st, kg_store_paths *out, kg_error *err);
+void kg_store__paths_free(kg_store_paths *p);
+/* The condition "valid at version ?1" over a table's v_from / v_to. */
+#define KG_STORE_VALID_AT " v_from <= ?1 AND (v_to IS NULL OR v_to > ?1) "
+
+#endif /* KG_STORE_INT_H */

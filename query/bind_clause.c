@@ -1,0 +1,409 @@
+/* bind_clause.c - semantic pass over clauses: scopes, projections, UNION.
+ *
+ * Scoping follows openCypher: MATCH, UNWIND, CREATE, MERGE and CALL add
+ * variables; WITH and RETURN replace the scope with their columns. ORDER BY
+ * after a projection sees the new columns and, unless the projection
+ * aggregates or is DISTINCT, the old variables too (their slots still hold
+ * the row's values, so nothing needs copying). Before binding, ORDER BY
+ * expressions that repeat a projected expression are rewritten to read its
+ * column: `RETURN n.x, count(*) ORDER BY count(*)` sorts on the column.
+ */
+#include "query_int.h"
+
+#include <stdlib.h>
+
+static ast_expr *var_node(kg_binder *b, const char *name, kg_span at)
+{
+    ast_expr *e = kg_ast_expr(b->arena, AST_E_VAR, at);
+    if (!e) {
+        kg_bind__fail(b, KG_ENOMEM, at, "out of memory");
+        return NULL;
+    }
+    e->name = name;
+    return e;
+}
+
+/* Replace sub-expressions of e equal to a projected item by its column. */
+static ast_expr *subst(kg_binder *b, ast_expr *e, const ast_proj *pr)
+{
+    uint32_t i;
+    if (!e || b->rc) return e;
+    for (i = 0; i < pr->nitems; i++)
+        if (kg_ast_expr_same(e, pr->items[i].expr)) {
+            const ast_item *it = &pr->items[i];
+            return var_node(b, it->alias ? it->alias : it->name, e->span);
+        }
+    if (e->kind == AST_E_PATTERN || e->kind == AST_E_PATCOMP) return e;
+    e->a = subst(b, e->a, pr);
+    e->b = subst(b, e->b, pr);
+    e->c = subst(b, e->c, pr);
+    for (i = 0; i < e->nargs; i++) e->args[i] = subst(b, e->args[i], pr);
+    return e;
+}
+
+static int has_var(const ast_expr *e)
+{
+    uint32_t i;
+    if (!e) return 0;
+    if (e->kind == AST_E_VAR || e->kind == AST_E_PATTERN ||
+        e->kind == AST_E_PATCOMP || e->kind == AST_E_COUNTSTAR)
+        return 1;
+    if (has_var(e->a) || has_var(e->b) || has_var(e->c)) return 1;
+    for (i = 0; i < e->nargs; i++)
+        if (has_var(e->args[i])) return 1;
+    return 0;
+}
+
+static int bind_const(kg_binder *b, ast_expr *e, const char *what)
+{
+    uint32_t saved = b->nvars;
+    if (!e) return KG_OK;
+    if (has_var(e))
+        return kg_bind__fail(b, KG_ESYNTAX, e->span,
+                             "%s must be a constant expression", what);
+    if (e->kind == AST_E_LIT && (e->val.type != KG_VINT || e->val.u.i < 0))
+        return kg_bind__fail(b, KG_ESYNTAX, e->span,
+                             "%s expects a non-negative Integer", what);
+    b->nvars = 0;
+    kg_bind__expr(b, e);
+    b->nvars = saved;
+    return b->rc;
+}
+
+static int name_cmp(const void *pa, const void *pb)
+{
+    const kg_bvar *a = pa, *b = pb;
+    return strcmp(a->name, b->name);
+}
+
+/* WITH * / RETURN *: one item per named variable in scope, by name. */
+static int expand_star(kg_binder *b, ast_clause *c)
+{
+    ast_proj *pr = &c->proj;
+    kg_bvar *vars;
+    ast_item *items;
+    uint32_t i, n = 0;
+    vars = kg_arena_alloc(b->arena, (b->nvars + 1) * sizeof *vars);
+    if (!vars) return kg_bind__fail(b, KG_ENOMEM, c->span, "out of memory");
+    for (i = 0; i < b->nvars; i++)
+        if (b->vars[i].name) vars[n++] = b->vars[i];
+    if (n == 0 && c->kind == AST_C_RETURN)
+        return kg_bind__fail(b, KG_ESYNTAX, c->span,
+                             "RETURN * needs a variable in scope");
+    qsort(vars, n, sizeof *vars, name_cmp);
+    items = kg_arena_alloc(b->arena, (n + pr->nitems + 1) * sizeof *items);
+    if (!items) return kg_bind__fail(b, KG_ENOMEM, c->span, "out of memory");
+    for (i = 0; i < n; i++) {
+        items[i].expr = var_node(b, vars[i].name, c->span);
+        items[i].name = vars[i].name;
+        items[i].span = c->span;
+        items[i].slot = -1;
+    }
+    if (pr->nitems) memcpy(items + n, pr->items, pr->nitems * sizeof *items);
+    pr->items = items;
+    pr->nitems += n;
+    return b->rc;
+}
+
+static int item_type(kg_binder *b, const ast_expr *e)
+{
+    kg_bvar *v;
+    switch (e->kind) {
+    case AST_E_VAR:
+        v = kg_bind__lookup(b, e->name);
+        return v ? v->type : KG_BT_ANY;
+    case AST_E_LIT:
+    case AST_E_LIST:
+    case AST_E_MAP:
+    case AST_E_BINOP:
+    case AST_E_NOT: return KG_BT_VALUE;
+    default: return KG_BT_ANY;
+    }
+}
+
+/* with/return -> items, then the new scope, then ORDER BY, SKIP, LIMIT,
+ * WHERE bound in the scopes described in the file comment. */
+static int bind_proj(kg_binder *b, ast_clause *c)
+{
+    ast_proj *pr = &c->proj;
+    uint32_t i, j, old = b->nvars, nnew;
+    uint8_t *types;
+    if (pr->star && expand_star(b, c) < 0) return b->rc;
+    for (i = 0; i < pr->norder; i++)
+        pr->order[i].expr = subst(b, pr->order[i].expr, pr);
+    if (!(types = kg_arena_alloc(b->arena, pr->nitems + 1)))
+        return kg_bind__fail(b, KG_ENOMEM, c->span, "out of memory");
+    b->proj = pr;
+    for (i = 0; i < pr->nitems; i++) {
+        ast_item *it = &pr->items[i];
+        uint32_t before = pr->naggs;
+        if (c->kind == AST_C_WITH && !it->alias && it->expr->kind != AST_E_VAR)
+            return kg_bind__fail(b, KG_ESYNTAX, it->expr->span,
+                                 "expression in WITH must be aliased (use "
+                                 "AS)");
+        types[i] = (uint8_t)item_type(b, it->expr);
+        if (kg_bind__expr(b, it->expr) < 0) return b->rc;
+        it->has_agg = pr->naggs > before;
+        for (j = 0; j < i; j++)
+            if (strcmp(pr->items[j].name, it->name) == 0)
+                return kg_bind__fail(b, KG_ESYNTAX, it->span,
+                                     "column name '%s' is used twice",
+                                     it->name);
+    }
+    b->proj = NULL;
+    for (i = 0; i < pr->nitems; i++) {
+        ast_item *it = &pr->items[i];
+        const char *name = it->alias ? it->alias : it->name;
+        it->slot = kg_bind__declare(b, name, types[i]);
+        if (it->slot < 0) return b->rc;
+    }
+    nnew = b->nvars - old;
+    /* ORDER BY: old variables stay visible unless the rows were grouped */
+    if (pr->aggregating || pr->distinct) {
+        memmove(b->vars, b->vars + old, nnew * sizeof *b->vars);
+        b->nvars = nnew;
+        old = 0;
+    }
+    for (i = 0; i < pr->norder; i++)
+        if (kg_bind__expr(b, pr->order[i].expr) < 0) return b->rc;
+    if (old) {
+        memmove(b->vars, b->vars + old, nnew * sizeof *b->vars);
+        b->nvars = nnew;
+    }
+    if (bind_const(b, pr->skip, "SKIP") < 0 ||
+        bind_const(b, pr->limit, "LIMIT") < 0)
+        return b->rc;
+    return kg_bind__expr(b, pr->where);
+}
+
+static int bind_sets(kg_binder *b, ast_set *sets, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) {
+        ast_set *s = &sets[i];
+        ast_expr *t = s->target;
+        if (t->kind == AST_E_PROP) {
+            if (kg_bind__expr(b, t->a) < 0) return b->rc;
+            t->atom = kg_graph_atom(b->g, t->name, strlen(t->name));
+            if (t->atom == KG_NONE)
+                return kg_bind__fail(b, KG_ENOMEM, t->span, "out of memory");
+        } else if (kg_bind__expr(b, t) < 0) {
+            return b->rc;
+        }
+        if (kg_bind__expr(b, s->value) < 0) return b->rc;
+        if (s->nlabels) {
+            uint32_t j;
+            s->atoms = kg_arena_alloc(b->arena, s->nlabels * sizeof *s->atoms);
+            if (!s->atoms)
+                return kg_bind__fail(b, KG_ENOMEM, s->span, "out of memory");
+            for (j = 0; j < s->nlabels; j++)
+                if ((s->atoms[j] = kg_graph_atom(b->g, s->labels[j],
+                                                 strlen(s->labels[j]))) ==
+                    KG_NONE)
+                    return kg_bind__fail(b, KG_ENOMEM, s->span,
+                                         "out of memory");
+        }
+    }
+    return KG_OK;
+}
+
+/* call -> CALL proc(args) [YIELD cols [WHERE]]; no YIELD = every column */
+static int bind_call_clause(kg_binder *b, ast_clause *c)
+{
+    const kg_proc_info *info;
+    uint32_t i, ncols = 0;
+    c->proc_id = kg_proc__find(c->proc);
+    if (c->proc_id < 0)
+        return kg_bind__fail(b, KG_ESYNTAX, c->span, "unknown procedure '%s'",
+                             c->proc);
+    info = kg_proc__info(c->proc_id);
+    while (info->cols[ncols]) ncols++;
+    if (!c->has_args && info->nargs)
+        return kg_bind__fail(b, KG_ESYNTAX, c->span,
+                             "procedure %s needs its arguments in "
+                             "parentheses", info->name);
+    if (c->nexprs != info->nargs)
+        return kg_bind__fail(b, KG_ESYNTAX, c->span,
+                             "procedure %s takes %u argument%s, got %u",
+                             info->name, info->nargs,
+                             info->nargs == 1 ? "" : "s", c->nexprs);
+    for (i = 0; i < c->nexprs; i++)
+        if (kg_bind__expr(b, c->exprs[i]) < 0) return b->rc;
+    if (c->yield_star || c->nyields == 0) {
+        c->yields = kg_arena_alloc(b->arena, ncols * sizeof *c->yields);
+        if (!c->yields) return kg_bind__fail(b, KG_ENOMEM, c->span, "out of memory");
+        for (i = 0; i < ncols; i++) {
+            c->yields[i].name = info->cols[i];
+            c->yields[i].span = c->span;
+        }
+        c->nyields = ncols;
+    }
+    for (i = 0; i < c->nyields; i++) {
+        ast_yield *y = &c->yields[i];
+        const char *var = y->alias ? y->alias : y->name;
+        uint32_t k;
+        y->col = -1;
+        for (k = 0; k < ncols; k++)
+            if (strcmp(info->cols[k], y->name) == 0) y->col = (int32_t)k;
+        if (y->col < 0)
+            return kg_bind__fail(b, KG_ESYNTAX, y->span,
+                                 "procedure %s has no output '%s'", info->name,
+                                 y->name);
+        if (kg_bind__lookup(b, var))
+            return kg_bind__fail(b, KG_ESYNTAX, y->span,
+                                 "variable '%s' is already defined", var);
+        if ((y->slot = kg_bind__declare(b, var, KG_BT_ANY)) < 0) return b->rc;
+    }
+    return kg_bind__expr(b, c->where);
+}
+
+static int bind_clause(kg_binder *b, ast_clause *c, int *updated)
+{
+    uint32_t i;
+    switch (c->kind) {
+    case AST_C_MATCH:
+        if (*updated)
+            return kg_bind__fail(b, KG_ESYNTAX, c->span,
+                                 "MATCH after an updating clause needs a WITH "
+                                 "in between");
+        if (kg_bind__pattern(b, c->pat, KG_PAT_MATCH) < 0) return b->rc;
+        return kg_bind__expr(b, c->where);
+    case AST_C_UNWIND:
+        if (kg_bind__expr(b, c->expr) < 0) return b->rc;
+        if (kg_bind__lookup(b, c->var))
+            return kg_bind__fail(b, KG_ESYNTAX, c->var_span,
+                                 "variable '%s' is already defined", c->var);
+        c->slot = kg_bind__declare(b, c->var, KG_BT_ANY);
+        return b->rc;
+    case AST_C_WITH: *updated = 0; /* fall through */
+    case AST_C_RETURN: return bind_proj(b, c);
+    case AST_C_CREATE:
+        *updated = b->writes = 1;
+        return kg_bind__pattern(b, c->pat, KG_PAT_CREATE);
+    case AST_C_MERGE:
+        *updated = b->writes = 1;
+        if (kg_bind__pattern(b, c->pat, KG_PAT_MERGE) < 0) return b->rc;
+        if (bind_sets(b, c->sets, c->nsets) < 0) return b->rc;
+        return bind_sets(b, c->sets2, c->nsets2);
+    case AST_C_SET:
+    case AST_C_REMOVE:
+        *updated = b->writes = 1;
+        return bind_sets(b, c->sets, c->nsets);
+    case AST_C_DELETE:
+        *updated = b->writes = 1;
+        for (i = 0; i < c->nexprs; i++) {
+            ast_expr *e = c->exprs[i];
+            if (e->kind == AST_E_HASLABEL || e->kind == AST_E_LIT ||
+                e->kind == AST_E_BINOP)
+                return kg_bind__fail(b, KG_ESYNTAX, e->span,
+                                     "DELETE expects a node, relationship or "
+                                     "path");
+            if (kg_bind__expr(b, e) < 0) return b->rc;
+        }
+        return KG_OK;
+    case AST_C_CALL: return bind_call_clause(b, c);
+    default: return kg_bind__fail(b, KG_ERROR, c->span, "unknown clause");
+    }
+}
+
+static int is_update(int kind)
+{
+    return kind == AST_C_CREATE || kind == AST_C_MERGE || kind == AST_C_SET ||
+           kind == AST_C_REMOVE || kind == AST_C_DELETE;
+}
+
+static const char *clause_word(int kind)
+{
+    static const char *const w[] = {"MATCH", "UNWIND", "WITH", "RETURN",
+                                    "CREATE", "MERGE", "SET", "REMOVE",
+                                    "DELETE", "CALL"};
+    return kind < AST_C_COUNT_ ? w[kind] : "?";
+}
+
+int kg_bind__query(kg_binder *b, ast_query *q)
+{
+    ast_clause *c, *last = NULL;
+    int updated = 0;
+    uint32_t i;
+    b->nvars = 0;
+    for (c = q->clauses; c; last = c, c = c->next) {
+        if (last && last->kind == AST_C_RETURN)
+            return kg_bind__fail(b, KG_ESYNTAX, c->span,
+                                 "%s cannot follow RETURN",
+                                 clause_word(c->kind));
+        b->nnews = 0;
+        if (bind_clause(b, c, &updated) < 0) return b->rc;
+        c->new_slots = b->news;
+        c->nnew = b->nnews;
+        b->news = NULL;
+        b->nnews = b->capnews = 0;
+    }
+    if (!is_update(last->kind) && last->kind != AST_C_RETURN &&
+        last->kind != AST_C_CALL)
+        return kg_bind__fail(b, KG_ESYNTAX, last->span,
+                             "a query cannot end with %s (end it with RETURN "
+                             "or an updating clause)",
+                             clause_word(last->kind));
+    if (last->kind == AST_C_RETURN) {
+        ast_proj *pr = &last->proj;
+        q->ncols = pr->nitems;
+        q->cols = kg_arena_alloc(b->arena, (pr->nitems + 1) * sizeof *q->cols);
+        q->col_slots = kg_arena_alloc(b->arena, (pr->nitems + 1) * sizeof(int32_t));
+        if (!q->cols || !q->col_slots)
+            return kg_bind__fail(b, KG_ENOMEM, last->span, "out of memory");
+        for (i = 0; i < pr->nitems; i++) {
+            q->cols[i] = pr->items[i].alias ? pr->items[i].alias
+                                            : pr->items[i].name;
+            q->col_slots[i] = pr->items[i].slot;
+        }
+    } else if (last->kind == AST_C_CALL) {
+        q->ncols = last->nyields;
+        q->cols = kg_arena_alloc(b->arena, (q->ncols + 1) * sizeof *q->cols);
+        q->col_slots = kg_arena_alloc(b->arena, (q->ncols + 1) * sizeof(int32_t));
+        if (!q->cols || !q->col_slots)
+            return kg_bind__fail(b, KG_ENOMEM, last->span, "out of memory");
+        for (i = 0; i < q->ncols; i++) {
+            const ast_yield *y = &last->yields[i];
+            q->cols[i] = y->alias ? y->alias : y->name;
+            q->col_slots[i] = y->slot;
+        }
+    }
+    return KG_OK;
+}
+
+int kg_bind(ast_stmt *s, kg_graph *g, const kg_value *params, kg_arena *a,
+            const char *text, uint32_t len, uint32_t *nslots, kg_error *err)
+{
+    kg_binder b;
+    ast_query *q;
+    uint32_t i;
+    memset(&b, 0, sizeof b);
+    b.g = g;
+    b.params = params && params->type == KG_VMAP ? params : NULL;
+    b.arena = a;
+    b.text = text;
+    b.len = len;
+    b.err = err;
+    for (q = s->query; q; q = q->next) {
+        if (kg_bind__query(&b, q) < 0) return b.rc;
+        if (q->next && q->next->next && q->union_all != q->next->union_all)
+            return kg_bind__fail(&b, KG_ESYNTAX, q->next->span,
+                                 "UNION and UNION ALL cannot be mixed");
+        if (q != s->query) {
+            const ast_query *f = s->query;
+            int same = f->ncols == q->ncols;
+            for (i = 0; same && i < q->ncols; i++)
+                same = strcmp(f->cols[i], q->cols[i]) == 0;
+            if (!same)
+                return kg_bind__fail(&b, KG_ESYNTAX, q->span,
+                                     "all parts of a UNION must return the "
+                                     "same column names");
+        } else if (q->next && q->ncols == 0) {
+            return kg_bind__fail(&b, KG_ESYNTAX, q->span,
+                                 "each part of a UNION must end with RETURN");
+        }
+    }
+    s->writes = b.writes;
+    *nslots = b.nslots;
+    return KG_OK;
+}

@@ -1,0 +1,343 @@
+/* op_aggregate.c - Aggregation: grouping keys and aggregate functions.
+ *
+ * Eager: all input rows are consumed first. Groups are found through a
+ * rowset keyed by the grouping columns; each group carries one state per
+ * aggregate call. Then one row per group is produced: key columns,
+ * aggregate results (in the slots the binder gave the calls), and the
+ * items computed from aggregates (`count(*) + 1`), evaluated last.
+ * With no grouping keys there is always exactly one row, even for no
+ * input (count(*) = 0, collect() = [], others null). Aggregates skip nulls.
+ */
+#include "query_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct {
+    int64_t count, isum;
+    double fsum;
+    int isfloat, allint;
+    kg_value val;       /* min, max, collect                          */
+    kg_rowset *seen;    /* DISTINCT                                   */
+    double *nums;       /* stDev, percentiles                         */
+    size_t nn, capn;
+    kg_value param;     /* percentile                                 */
+} agg_state;
+
+typedef struct {
+    kg_op base;
+    kg_agg_spec s;
+    kg_rowset groups;
+    agg_state *st;      /* groups.n * naggs */
+    size_t capst;
+    int consumed;
+    size_t pos;
+    kg_value *keybuf;
+} op_agg;
+
+static void state_free(agg_state *a)
+{
+    kg_value_release(&a->val);
+    kg_value_release(&a->param);
+    if (a->seen) {
+        kg_rowset__free(a->seen);
+        kg_free(a->seen);
+    }
+    kg_free(a->nums);
+    memset(a, 0, sizeof *a);
+}
+
+static int type_err(kg_exec *x, const ast_expr *call, const kg_value *v)
+{
+    return kg_exec__fail(x, KG_ETYPE, call->span, "%s() expects numbers, got %s",
+                         call->fn ? call->fn->name : "count",
+                         kg_value_type_name(v->type));
+}
+
+static int update(kg_exec *x, const ast_expr *call, agg_state *a)
+{
+    kg_value v;
+    int rc = KG_OK, added;
+    size_t pos;
+    if (call->kind == AST_E_COUNTSTAR) {
+        a->count++;
+        return KG_OK;
+    }
+    if ((rc = kg_expr__eval(x, call->args[0], &v)) < 0) return rc;
+    if (v.type == KG_VNULL) return KG_OK;
+    if (call->flags & AST_F_DISTINCT) {
+        if (!a->seen && !(a->seen = kg_calloc(1, sizeof *a->seen))) goto oom;
+        a->seen->width = 1;
+        if (kg_rowset__add(a->seen, &v, &pos, &added) < 0) goto oom;
+        if (!added) goto done;
+    }
+    switch (call->op) {
+    case KG_AGG_COUNT: a->count++; break;
+    case KG_AGG_SUM:
+    case KG_AGG_AVG:
+        if (v.type == KG_VINT && call->op == KG_AGG_SUM) {
+            if (__builtin_add_overflow(a->isum, v.u.i, &a->isum)) {
+                rc = kg_exec__fail(x, KG_ETYPE, call->span,
+                                   "integer overflow in sum()");
+                goto done;
+            }
+        } else if (v.type == KG_VINT) {
+            a->fsum += (double)v.u.i;
+        } else if (v.type == KG_VFLOAT) {
+            a->fsum += v.u.f;
+            a->isfloat = 1;
+        } else {
+            rc = type_err(x, call, &v);
+            goto done;
+        }
+        a->count++;
+        break;
+    case KG_AGG_MIN:
+    case KG_AGG_MAX:
+        if (a->val.type == KG_VNULL ||
+            (call->op == KG_AGG_MIN ? kg_qv__order(&v, &a->val) < 0
+                                    : kg_qv__order(&v, &a->val) > 0)) {
+            kg_value_release(&a->val);
+            a->val = v;
+            return KG_OK;
+        }
+        break;
+    case KG_AGG_COLLECT:
+        if (a->val.type == KG_VNULL) a->val = kg_value_list(0);
+        if ((rc = kg_exec__mem(x, (long long)kg_exec__value_size(&v),
+                               call->span)) < 0)
+            goto done;
+        if (kg_value_list_push(&a->val, v) < 0) return kg_exec__fail(
+            x, KG_ENOMEM, call->span, "out of memory");
+        return KG_OK;
+    default: /* stDev, stDevP, percentiles */
+        if (v.type != KG_VINT && v.type != KG_VFLOAT) {
+            rc = type_err(x, call, &v);
+            goto done;
+        }
+        if (a->nn == a->capn) {
+            size_t cap = a->capn ? a->capn * 2 : 16;
+            double *d = kg_realloc(a->nums, cap * sizeof *d);
+            if (!d) goto oom;
+            a->nums = d;
+            a->capn = cap;
+        }
+        if (a->nn == 0) a->allint = 1;
+        if (v.type != KG_VINT) a->allint = 0;
+        a->nums[a->nn++] = v.type == KG_VINT ? (double)v.u.i : v.u.f;
+        if (call->nargs > 1 && a->param.type == KG_VNULL &&
+            (rc = kg_expr__eval(x, call->args[1], &a->param)) < 0)
+            goto done;
+        break;
+    }
+done:
+    kg_value_release(&v);
+    return rc;
+oom:
+    kg_value_release(&v);
+    return kg_exec__fail(x, KG_ENOMEM, call->span, "out of memory");
+}
+
+static int dbl_cmp(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+static int finish(kg_exec *x, const ast_expr *call, agg_state *a,
+                  kg_value *out)
+{
+    double mean = 0, ss = 0, p;
+    size_t i;
+    *out = KG_NULL_VALUE;
+    if (call->kind == AST_E_COUNTSTAR) {
+        *out = kg_value_int(a->count);
+        return KG_OK;
+    }
+    switch (call->op) {
+    case KG_AGG_COUNT: *out = kg_value_int(a->count); return KG_OK;
+    case KG_AGG_SUM:
+        *out = a->isfloat ? kg_value_float(a->fsum + (double)a->isum)
+                          : kg_value_int(a->isum);
+        return KG_OK;
+    case KG_AGG_AVG:
+        if (a->count) *out = kg_value_float(a->fsum / (double)a->count);
+        return KG_OK;
+    case KG_AGG_MIN:
+    case KG_AGG_MAX: *out = kg_value_retain(&a->val); return KG_OK;
+    case KG_AGG_COLLECT:
+        *out = a->val.type == KG_VNULL ? kg_value_list(0)
+                                       : kg_value_retain(&a->val);
+        return KG_OK;
+    case KG_AGG_STDEV:
+    case KG_AGG_STDEVP:
+        if (a->nn < (call->op == KG_AGG_STDEV ? 2u : 1u)) {
+            *out = kg_value_float(0);
+            return KG_OK;
+        }
+        for (i = 0; i < a->nn; i++) mean += a->nums[i];
+        mean /= (double)a->nn;
+        for (i = 0; i < a->nn; i++) ss += (a->nums[i] - mean) * (a->nums[i] - mean);
+        *out = kg_value_float(
+            sqrt(ss / (double)(a->nn - (call->op == KG_AGG_STDEV ? 1 : 0))));
+        return KG_OK;
+    default: /* percentiles */
+        if (!a->nn) return KG_OK;
+        if (a->param.type != KG_VINT && a->param.type != KG_VFLOAT)
+            return kg_exec__fail(x, KG_ETYPE, call->span,
+                                 "%s() expects a number between 0.0 and 1.0",
+                                 call->fn->name);
+        p = a->param.type == KG_VINT ? (double)a->param.u.i : a->param.u.f;
+        if (p < 0 || p > 1)
+            return kg_exec__fail(x, KG_ETYPE, call->span,
+                                 "%s() expects a number between 0.0 and 1.0",
+                                 call->fn->name);
+        qsort(a->nums, a->nn, sizeof *a->nums, dbl_cmp);
+        if (call->op == KG_AGG_PDISC) {
+            size_t k = p == 0 ? 0 : (size_t)ceil(p * (double)a->nn) - 1;
+            double v = a->nums[k < a->nn ? k : a->nn - 1];
+            *out = a->allint ? kg_value_int((int64_t)v) : kg_value_float(v);
+        } else {
+            double pos = p * (double)(a->nn - 1), fl = floor(pos);
+            size_t k = (size_t)fl;
+            double v = a->nums[k];
+            if (k + 1 < a->nn) v += (pos - fl) * (a->nums[k + 1] - v);
+            *out = kg_value_float(v);
+        }
+        return KG_OK;
+    }
+}
+
+static int add_group_states(op_agg *g, kg_exec *x)
+{
+    size_t need = g->groups.n * g->s.naggs;
+    if (need > g->capst) {
+        size_t cap = g->capst ? g->capst * 2 : 64;
+        agg_state *st;
+        while (cap < need) cap *= 2;
+        st = kg_realloc(g->st, cap * sizeof *st);
+        if (!st) return kg_exec__fail(x, KG_ENOMEM, g->base.span, "out of memory");
+        memset(st + g->capst, 0, (cap - g->capst) * sizeof *st);
+        g->st = st;
+        g->capst = cap;
+    }
+    return kg_exec__mem(x, (long long)(g->s.naggs * sizeof(agg_state) + 64),
+                        g->base.span);
+}
+
+static int consume(op_agg *g, kg_exec *x)
+{
+    int rc, added;
+    uint32_t i;
+    size_t pos;
+    while ((rc = kg_op__next(g->base.child, x)) == 1) {
+        for (i = 0; i < g->s.nkeys; i++)
+            if ((rc = kg_expr__eval(x, g->s.keys[i], &g->keybuf[i])) < 0)
+                return rc;
+        rc = kg_rowset__add(&g->groups, g->keybuf, &pos, &added);
+        for (i = 0; i < g->s.nkeys; i++) kg_value_release(&g->keybuf[i]);
+        if (rc < 0) return kg_exec__fail(x, KG_ENOMEM, g->base.span, "out of memory");
+        if (added && (rc = add_group_states(g, x)) < 0) return rc;
+        for (i = 0; i < g->s.naggs; i++)
+            if ((rc = update(x, g->s.aggs[i], &g->st[pos * g->s.naggs + i])) < 0)
+                return rc;
+        if ((rc = kg_exec__tick(x)) < 0) return rc;
+    }
+    if (rc < 0) return rc;
+    if (g->groups.n == 0 && g->s.nkeys == 0) { /* one row for no input */
+        rc = kg_rowset__add(&g->groups, g->keybuf, &pos, &added);
+        if (rc < 0 || add_group_states(g, x) < 0)
+            return kg_exec__fail(x, KG_ENOMEM, g->base.span, "out of memory");
+    }
+    return KG_OK;
+}
+
+static int agg_next(kg_op *op, kg_exec *x)
+{
+    op_agg *g = (op_agg *)op;
+    uint32_t i;
+    int rc;
+    if (!g->consumed) {
+        if ((rc = consume(g, x)) < 0) return rc;
+        g->consumed = 1;
+        g->pos = 0;
+    }
+    if (g->pos >= g->groups.n) return 0;
+    for (i = 0; i < g->s.nkeys; i++)
+        kg_exec__set(x, g->s.key_slots[i],
+                     kg_value_retain(&g->groups.vals[g->pos * g->s.nkeys + i]));
+    for (i = 0; i < g->s.naggs; i++) {
+        kg_value v;
+        if ((rc = finish(x, g->s.aggs[i], &g->st[g->pos * g->s.naggs + i], &v)) <
+            0)
+            return rc;
+        kg_exec__set(x, g->s.aggs[i]->slot, v);
+    }
+    for (i = 0; i < g->s.npost; i++) {
+        kg_value v;
+        if ((rc = kg_expr__eval(x, g->s.post[i], &v)) < 0) return rc;
+        kg_exec__set(x, g->s.post_slots[i], v);
+    }
+    g->pos++;
+    return 1;
+}
+
+static void agg_clear(op_agg *g)
+{
+    size_t i;
+    uint32_t w = g->groups.width;
+    for (i = 0; i < g->groups.n * g->s.naggs; i++) state_free(&g->st[i]);
+    kg_rowset__free(&g->groups);
+    g->groups.width = w;
+    g->consumed = 0;
+}
+
+static void agg_reset(kg_op *op)
+{
+    agg_clear((op_agg *)op);
+}
+
+static void agg_free(kg_op *op)
+{
+    op_agg *g = (op_agg *)op;
+    agg_clear(g);
+    kg_free(g->st);
+    kg_free(g->keybuf);
+}
+
+static void agg_explain(const kg_op *op, const kg_exec *x, kg_buf *out)
+{
+    const op_agg *g = (const op_agg *)op;
+    uint32_t i;
+    kg_buf_puts(out, "keys [");
+    for (i = 0; i < g->s.nkeys; i++) {
+        if (i) kg_buf_puts(out, ", ");
+        kg_buf_put_safe(out, x->text + g->s.keys[i]->span.offset,
+                        g->s.keys[i]->span.len);
+    }
+    kg_buf_puts(out, "] aggregates [");
+    for (i = 0; i < g->s.naggs; i++) {
+        if (i) kg_buf_puts(out, ", ");
+        kg_buf_put_safe(out, x->text + g->s.aggs[i]->span.offset,
+                        g->s.aggs[i]->span.len);
+    }
+    kg_buf_putc(out, ']');
+}
+
+static const kg_op_vtable agg_vt = {"Aggregate", agg_next, agg_reset, agg_free,
+                                    agg_explain};
+
+kg_op *kg_op_new_aggregate(kg_op *child, const kg_agg_spec *spec)
+{
+    op_agg *g = kg_op__alloc(sizeof *g, &agg_vt, child);
+    if (!g) return NULL;
+    g->s = *spec;
+    g->groups.width = spec->nkeys;
+    g->keybuf = kg_calloc(spec->nkeys + 1, sizeof *g->keybuf);
+    if (!g->keybuf) {
+        kg_free(g);
+        return NULL;
+    }
+    g->base.eager = 1;
+    return &g->base;
+}

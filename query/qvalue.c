@@ -1,0 +1,322 @@
+/* qvalue.c - openCypher value semantics: equality, comparison, ordering,
+ * and element properties as the query language sees them.
+ *
+ * Three relations, as the openCypher spec separates them:
+ *  - equality (=, <>, IN) is three-valued: null anywhere gives null;
+ *  - comparison (<, <=, ...) is defined within one type family and null
+ *    otherwise; NaN compares false;
+ *  - orderability (ORDER BY) is total: MAP < NODE < RELATIONSHIP < LIST <
+ *    PATH < DATE < STRING < BOOLEAN < NUMBER < NULL, NaN after all numbers.
+ * Grouping and DISTINCT use kg_value_equal / kg_value_hash from graph/,
+ * where null equals null.
+ *
+ * Extension (documented in the README): a DATE compares with a STRING by
+ * its text, so `n.created >= '2024-01-01'` works on notes whose front
+ * matter holds dates.
+ */
+#include "query_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static int is_num(const kg_value *v)
+{
+    return v->type == KG_VINT || v->type == KG_VFLOAT;
+}
+
+static int is_text(const kg_value *v)
+{
+    return v->type == KG_VSTRING || v->type == KG_VDATE;
+}
+
+static int bytes_cmp(const kg_vstr *a, const kg_vstr *b)
+{
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = n ? memcmp(a->s, b->s, n) : 0;
+    if (c) return c < 0 ? -1 : 1;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+/* Exact comparison of numbers (int64 vs double without rounding). NaN is
+ * reported as 2. */
+static int num_cmp(const kg_value *a, const kg_value *b)
+{
+    double f;
+    int64_t i;
+    int sign = 1;
+    if (a->type == KG_VINT && b->type == KG_VINT)
+        return (a->u.i > b->u.i) - (a->u.i < b->u.i);
+    if (a->type == KG_VFLOAT && b->type == KG_VFLOAT) {
+        if (isnan(a->u.f) || isnan(b->u.f)) return 2;
+        return (a->u.f > b->u.f) - (a->u.f < b->u.f);
+    }
+    if (a->type == KG_VINT) {
+        i = a->u.i;
+        f = b->u.f;
+    } else {
+        i = b->u.i;
+        f = a->u.f;
+        sign = -1;
+    }
+    if (isnan(f)) return 2;
+    /* compare i with f: -1 when i < f */
+    if (f >= 9223372036854775808.0) return -sign;
+    if (f < -9223372036854775808.0) return sign;
+    {
+        double fl = floor(f);
+        int64_t fi = (int64_t)fl;
+        if (i < fi) return -sign;
+        if (i > fi) return sign;
+        return f > fl ? -sign : 0;
+    }
+}
+
+int kg_qv__equals(const kg_value *a, const kg_value *b)
+{
+    uint32_t i;
+    int sawnull = 0, c;
+    if (a->type == KG_VNULL || b->type == KG_VNULL) return KG_TV_NULL;
+    if (is_num(a) && is_num(b)) return num_cmp(a, b) == 0;
+    if (is_text(a) && is_text(b)) return bytes_cmp(a->u.str, b->u.str) == 0;
+    if (a->type != b->type) return KG_TV_FALSE;
+    switch (a->type) {
+    case KG_VBOOL: return a->u.b == b->u.b;
+    case KG_VNODE:
+    case KG_VREL: return a->u.id == b->u.id;
+    case KG_VLIST:
+    case KG_VPATH:
+        if (a->u.list->len != b->u.list->len) return KG_TV_FALSE;
+        for (i = 0; i < a->u.list->len; i++) {
+            c = kg_qv__equals(&a->u.list->items[i], &b->u.list->items[i]);
+            if (c == KG_TV_FALSE) return KG_TV_FALSE;
+            if (c == KG_TV_NULL) sawnull = 1;
+        }
+        return sawnull ? KG_TV_NULL : KG_TV_TRUE;
+    case KG_VMAP:
+        if (a->u.map->len != b->u.map->len) return KG_TV_FALSE;
+        for (i = 0; i < a->u.map->len; i++)
+            if (bytes_cmp(a->u.map->keys[i], b->u.map->keys[i]) != 0)
+                return KG_TV_FALSE;
+        for (i = 0; i < a->u.map->len; i++) {
+            c = kg_qv__equals(&a->u.map->vals[i], &b->u.map->vals[i]);
+            if (c == KG_TV_FALSE) return KG_TV_FALSE;
+            if (c == KG_TV_NULL) sawnull = 1;
+        }
+        return sawnull ? KG_TV_NULL : KG_TV_TRUE;
+    default: return KG_TV_FALSE;
+    }
+}
+
+int kg_qv__compare(const kg_value *a, const kg_value *b)
+{
+    uint32_t i, n;
+    int c;
+    if (a->type == KG_VNULL || b->type == KG_VNULL) return 2;
+    if (is_num(a) && is_num(b)) {
+        c = num_cmp(a, b);
+        return c == 2 ? 3 : c;
+    }
+    if (is_text(a) && is_text(b)) return bytes_cmp(a->u.str, b->u.str);
+    if (a->type != b->type) return 2;
+    switch (a->type) {
+    case KG_VBOOL: return (a->u.b > b->u.b) - (a->u.b < b->u.b);
+    case KG_VLIST:
+        n = a->u.list->len < b->u.list->len ? a->u.list->len : b->u.list->len;
+        for (i = 0; i < n; i++) {
+            c = kg_qv__compare(&a->u.list->items[i], &b->u.list->items[i]);
+            if (c == 2 || c == 3) return 2;
+            if (c) return c;
+        }
+        return (a->u.list->len > b->u.list->len) -
+               (a->u.list->len < b->u.list->len);
+    default: return 2;
+    }
+}
+
+/* ORDER VTYPE -> orderability rank */
+static int rank(const kg_value *v)
+{
+    switch (v->type) {
+    case KG_VMAP: return 0;
+    case KG_VNODE: return 1;
+    case KG_VREL: return 2;
+    case KG_VLIST: return 3;
+    case KG_VPATH: return 4;
+    case KG_VDATE: return 5;
+    case KG_VSTRING: return 6;
+    case KG_VBOOL: return 7;
+    case KG_VINT:
+    case KG_VFLOAT: return 8;
+    default: return 9; /* null */
+    }
+}
+
+int kg_qv__order(const kg_value *a, const kg_value *b)
+{
+    int ra = rank(a), rb = rank(b), c;
+    uint32_t i, n;
+    if (ra != rb) return ra < rb ? -1 : 1;
+    switch (a->type) {
+    case KG_VINT:
+    case KG_VFLOAT:
+        c = num_cmp(a, b);
+        if (c == 2) { /* NaN after every number, NaNs equal */
+            int na = a->type == KG_VFLOAT && isnan(a->u.f);
+            int nb = b->type == KG_VFLOAT && isnan(b->u.f);
+            return na - nb;
+        }
+        return c;
+    case KG_VSTRING:
+    case KG_VDATE: return bytes_cmp(a->u.str, b->u.str);
+    case KG_VBOOL: return (a->u.b > b->u.b) - (a->u.b < b->u.b);
+    case KG_VNODE:
+    case KG_VREL: return (a->u.id > b->u.id) - (a->u.id < b->u.id);
+    case KG_VLIST:
+    case KG_VPATH:
+        n = a->u.list->len < b->u.list->len ? a->u.list->len : b->u.list->len;
+        for (i = 0; i < n; i++)
+            if ((c = kg_qv__order(&a->u.list->items[i],
+                                  &b->u.list->items[i])) != 0)
+                return c;
+        return (a->u.list->len > b->u.list->len) -
+               (a->u.list->len < b->u.list->len);
+    case KG_VMAP:
+        n = a->u.map->len < b->u.map->len ? a->u.map->len : b->u.map->len;
+        for (i = 0; i < n; i++) {
+            if ((c = bytes_cmp(a->u.map->keys[i], b->u.map->keys[i])) != 0)
+                return c;
+            if ((c = kg_qv__order(&a->u.map->vals[i], &b->u.map->vals[i])) != 0)
+                return c;
+        }
+        return (a->u.map->len > b->u.map->len) -
+               (a->u.map->len < b->u.map->len);
+    default: return 0;
+    }
+}
+
+kg_value kg_qv__path(kg_value list)
+{
+    if (list.type == KG_VLIST) list.type = KG_VPATH;
+    return list;
+}
+
+/* ---- properties ---- */
+
+int kg_qv__generated_key(const char *key)
+{
+    return key[0] == '_' && key[1] == ':';
+}
+
+static const kg_value *key_value(kg_exec *x, kg_id n)
+{
+    const char *key = kg_graph_node_key(x->g, n);
+    if (!key || kg_qv__generated_key(key)) return NULL;
+    if (n >= x->nkeyvals) {
+        size_t cap = kg_graph_cap(x->g, KG_NODE), i;
+        kg_value *kv;
+        if (cap <= n) cap = (size_t)n + 1;
+        kv = kg_realloc(x->keyvals, cap * sizeof *kv);
+        if (!kv) return NULL;
+        for (i = x->nkeyvals; i < cap; i++) kv[i] = KG_NULL_VALUE;
+        x->keyvals = kv;
+        x->nkeyvals = cap;
+    }
+    if (x->keyvals[n].type == KG_VNULL) {
+        x->keyvals[n] = kg_value_string(key, strlen(key));
+        if (x->keyvals[n].type == KG_VNULL) return NULL;
+    }
+    return &x->keyvals[n];
+}
+
+const kg_value *kg_qv__prop(kg_exec *x, kg_elem kind, kg_id id, kg_atom key,
+                            int is_id)
+{
+    const kg_value *v = key != KG_NONE ? kg_graph_prop(x->g, kind, id, key)
+                                       : NULL;
+    if (!v && is_id && kind == KG_NODE) return key_value(x, id);
+    return v;
+}
+
+void kg_qv__cache_free(kg_exec *x)
+{
+    size_t i;
+    for (i = 0; i < x->nkeyvals; i++) kg_value_release(&x->keyvals[i]);
+    kg_free(x->keyvals);
+    x->keyvals = NULL;
+    x->nkeyvals = 0;
+}
+
+typedef struct {
+    const char *name;
+    const kg_value *val;
+} named;
+
+static int named_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const named *)pa)->name, ((const named *)pb)->name);
+}
+
+/* Collect an element's properties sorted by name, the visible key among
+ * them; *n gets the count. Caller frees the array. */
+static named *collect(const kg_graph *g, kg_elem kind, kg_id id, size_t *n,
+                      kg_value *keyval)
+{
+    size_t count = kg_graph_prop_count(g, kind, id), i, k = 0;
+    named *arr = kg_malloc((count + 1) * sizeof *arr);
+    int has_id = 0;
+    if (!arr) return NULL;
+    for (i = 0; i < count; i++) {
+        kg_atom a;
+        const kg_value *v = kg_graph_prop_at(g, kind, id, i, &a);
+        if (!v) continue;
+        arr[k].name = kg_graph_atom_str(g, a);
+        arr[k].val = v;
+        if (strcmp(arr[k].name, "id") == 0) has_id = 1;
+        k++;
+    }
+    if (kind == KG_NODE && !has_id) {
+        const char *key = kg_graph_node_key(g, id);
+        if (key && !kg_qv__generated_key(key)) {
+            *keyval = kg_value_string(key, strlen(key));
+            arr[k].name = "id";
+            arr[k].val = keyval;
+            k++;
+        }
+    }
+    qsort(arr, k, sizeof *arr, named_cmp);
+    *n = k;
+    return arr;
+}
+
+int kg_qv__keys(const kg_graph *g, kg_elem kind, kg_id id, kg_value *out)
+{
+    kg_value keyval = KG_NULL_VALUE;
+    size_t n, i;
+    named *arr = collect(g, kind, id, &n, &keyval);
+    if (!arr) return KG_ENOMEM;
+    *out = kg_value_list(n);
+    for (i = 0; out->type == KG_VLIST && i < n; i++)
+        kg_value_list_set(out, i, kg_value_string(arr[i].name,
+                                                  strlen(arr[i].name)));
+    kg_free(arr);
+    kg_value_release(&keyval);
+    return out->type == KG_VLIST ? KG_OK : KG_ENOMEM;
+}
+
+int kg_qv__props_map(const kg_graph *g, kg_elem kind, kg_id id,
+                     kg_value *out)
+{
+    kg_value keyval = KG_NULL_VALUE;
+    size_t n, i;
+    int rc = KG_OK;
+    named *arr = collect(g, kind, id, &n, &keyval);
+    if (!arr) return KG_ENOMEM;
+    *out = kg_value_map();
+    if (out->type != KG_VMAP) rc = KG_ENOMEM;
+    for (i = 0; rc == KG_OK && i < n; i++)
+        rc = kg_value_map_set(out, arr[i].name, strlen(arr[i].name),
+                              kg_value_retain(arr[i].val));
+    kg_free(arr);
+    kg_value_release(&keyval);
+    return rc;
+}
