@@ -50,7 +50,8 @@ static void advance(kg_csv *c, size_t to)
 
     for (; c->pos < to; c->pos++) {
         if (t[c->pos] == '\n' ||
-            (t[c->pos] == '\r' && (c->pos + 1 == c->len || t[c->pos + 1] != '\n'))) {
+            (t[c->pos] == '\r' &&
+             (c->pos + 1 == c->len || t[c->pos + 1] != '\n'))) {
             c->line++;
             c->col = 1;
         } else if (((unsigned char)t[c->pos] & 0xC0) != 0x80 &&
@@ -63,7 +64,8 @@ static void advance(kg_csv *c, size_t to)
 static size_t to_delim(const kg_csv *c, size_t from)
 {
     const char *t = c->text;
-    while (from < c->len && t[from] != ',' && t[from] != '\n' && t[from] != '\r')
+    while (from < c->len && t[from] != ',' && t[from] != '\n' &&
+           t[from] != '\r')
         from++;
     return from;
 }
@@ -90,11 +92,11 @@ static int push(kg_csv *c, size_t off, uint32_t line, uint32_t col)
     }
     if (n == c->cap) {
         ncap = c->cap ? c->cap * 2 : 16;
-#define GROW(p)                                                              \
-    do {                                                                     \
-        void *np_ = kg_realloc((p), ncap * sizeof *(p));                     \
-        if (np_ == NULL) return KG_ENOMEM;                                   \
-        (p) = np_;                                                           \
+#define GROW(p)                                                                \
+    do {                                                                       \
+        void *np_ = kg_realloc((p), ncap * sizeof *(p));                       \
+        if (np_ == NULL) return KG_ENOMEM;                                     \
+        (p) = np_;                                                             \
     } while (0)
         GROW(c->offs);
         GROW(c->lens);
@@ -127,7 +129,8 @@ static int quoted(kg_csv *c)
             c->broken = 1;
             if (kg_doc_diag(c->doc, KG_SEV_ERROR, line, col,
                             "quoted field opened at %u:%u is never closed; "
-                            "the rest of the file is ignored", line, col) < 0)
+                            "the rest of the file is ignored",
+                            line, col) < 0)
                 return KG_ENOMEM;
             return 0;
         }

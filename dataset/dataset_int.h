@@ -50,8 +50,8 @@ int kg_text__repair(kg_buf *out, const char *s, size_t len, size_t *nbad);
 /** Characters (code points; a stray byte counts as one) in s[0..len). */
 uint32_t kg_text__cols(const char *s, size_t len);
 /** 1-based line and column of s[off], counting lines from line1. */
-void kg_text__locate(const char *s, size_t off, uint32_t line1,
-                     uint32_t *line, uint32_t *col);
+void kg_text__locate(const char *s, size_t off, uint32_t line1, uint32_t *line,
+                     uint32_t *col);
 /** 1 when s[0..len) holds a C0 control character, DEL or a C1 control. */
 int kg_text__has_ctrl(const char *s, size_t len);
 /**
@@ -124,12 +124,12 @@ char *kg_dataset__rel_type_n(const char *s, size_t len);
  * front-matter and body links together. */
 typedef struct {
     kg_doc *doc;
-    uint32_t node;        /* index of the note's node in doc->nodes      */
-    uint32_t nlinks;      /* edges added for this note so far            */
-    int over;             /* the link-limit diagnostic has been given    */
-    char *def_key;        /* key derived from the path (owned)           */
-    char *def_name;       /* file stem as written (owned)                */
-    kg_buf scratch;       /* NUL-terminated copies of slices             */
+    uint32_t node;   /* index of the note's node in doc->nodes      */
+    uint32_t nlinks; /* edges added for this note so far            */
+    int over;        /* the link-limit diagnostic has been given    */
+    char *def_key;   /* key derived from the path (owned)           */
+    char *def_name;  /* file stem as written (owned)                */
+    kg_buf scratch;  /* NUL-terminated copies of slices             */
 } kg_note_ctx;
 
 /**
@@ -145,8 +145,7 @@ int kg_note__edge(kg_note_ctx *c, const char *type, const char *dst,
  * '#' (heading or block), trimmed, without a ".md" suffix. Sets *off and
  * *tlen to the slice of s; returns 1 when the link had a '#' part.
  */
-int kg_note__link_target(const char *s, size_t len, size_t *off,
-                         size_t *tlen);
+int kg_note__link_target(const char *s, size_t len, size_t *off, size_t *tlen);
 
 /* ============================== yaml_fast.c ============================ */
 
@@ -162,6 +161,94 @@ typedef int (*kg_yaml_emit_cb)(void *payload, const struct yaml_event_s *ev);
 int kg_yaml__fast(const char *yaml, size_t len, kg_yaml_emit_cb cb,
                   void *payload);
 
+/* ============================== yaml_tree.c ============================ */
+
+enum { KG_Y_SCALAR, KG_Y_SEQ, KG_Y_MAP };
+
+typedef struct kg_ynode kg_ynode;
+typedef struct kg_yslot {
+    kg_ynode *node;
+    struct kg_yslot *next;
+} kg_yslot;
+
+/* One YAML node; an alias is the anchored node itself, shared. */
+struct kg_ynode {
+    uint8_t kind;  /* KG_Y_SCALAR, KG_Y_SEQ, KG_Y_MAP                   */
+    uint8_t plain; /* plain scalar: its type comes from the schema      */
+    uint8_t done;  /* closed: an alias may refer to it                  */
+    uint8_t flow;  /* [ ] or { } style                                  */
+    const char *tag;
+    const char *s; /* scalar bytes, NUL-ended ("\0" escapes allowed)    */
+    size_t len;
+    uint32_t line, col; /* in the note                                   */
+    uint32_t n;         /* children (a map holds key, value, key, value)     */
+    kg_yslot *first, *last;
+};
+
+/* Reading one front matter: the tree, and the budgets that bound it. */
+typedef struct {
+    kg_doc *doc;     /* where diagnostics go                          */
+    kg_arena *arena; /* every node and string of the tree             */
+    const char *yaml;
+    size_t len;
+    uint32_t line0; /* the note line of the YAML's first line        */
+    kg_ynode *stack[KG_YAML_MAX_DEPTH];
+    unsigned depth;
+    kg_ynode *root; /* NULL: empty, or not to be used after an error */
+    kg_strset anchors;
+    size_t events; /* read, against KG_YAML_MAX_NODES               */
+    size_t visits; /* values made, against KG_YAML_MAX_NODES        */
+    int ndocs;
+    int over;            /* the budget diagnostic was given               */
+    const kg_ynode *key; /* the top-level key being read, for messages   */
+    kg_error *err;
+} kg_yaml;
+
+/** Prepare y to read yaml[0..len). KG_OK or KG_ENOMEM. */
+int kg_yaml__init(kg_yaml *y, kg_doc *doc, const char *yaml, size_t len,
+                  uint32_t line0, kg_error *err);
+void kg_yaml__free(kg_yaml *y);
+/**
+ * Build y->root: use_fast 1 tries kg_yaml__fast first, 0 uses libyaml
+ * only, 2 the fast reader only. KG_OK, KG_ENOMEM, KG_ENOTFOUND (2 only),
+ * or KG_ESYNTAX / KG_ELIMIT after a diagnostic (y->root not to be used).
+ */
+int kg_yaml__build(kg_yaml *y, int use_fast);
+/**
+ * The value of node n (depth levels down): typed scalars, lists, maps.
+ * Each node visited counts against KG_YAML_MAX_NODES; past it, one
+ * diagnostic and KG_ELIMIT. Problems inside maps are reported and skipped.
+ */
+int kg_yaml__value(kg_yaml *y, const kg_ynode *n, unsigned depth,
+                   kg_value *out);
+/** The typed value of scalar n (*out null for a YAML null). */
+int kg_yaml__scalar(kg_yaml *y, const kg_ynode *n, kg_value *out);
+/** 1 when n is an untagged plain null: empty, ~, null, Null, NULL. */
+int kg_yaml__is_null(const kg_ynode *n);
+/**
+ * 1 when key k is a usable name (a scalar, not empty, no control
+ * character); else reports it as what ("key", "relation") and gives 0.
+ * KG_ENOMEM.
+ */
+int kg_yaml__key_ok(kg_yaml *y, const kg_ynode *k, const char *what);
+/** "a scalar", "a list", "a mapping". */
+const char *kg_yaml__kind_name(const kg_ynode *n);
+/** Add a diagnostic to y->doc (message built first: no va_list variant). */
+int kg_yaml__diag(kg_yaml *y, int sev, uint32_t line, uint32_t col,
+                  const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+/**
+ * For tests and the fuzzer: build the tree of yaml[0..len) with libyaml
+ * (fast = 0) or with kg_yaml__fast only (fast = 1) and write it to out as
+ * one S-expression per node with kinds, styles, positions and text. KG_OK,
+ * KG_ENOTFOUND (fast reader declined), KG_ESYNTAX (YAML error), KG_ENOMEM.
+ */
+int kg_yaml__dump(kg_buf *out, const char *yaml, size_t len, int fast,
+                  kg_error *err);
+
 /* ============================= frontmatter.c =========================== */
 
 /**
@@ -173,15 +260,6 @@ int kg_yaml__fast(const char *yaml, size_t len, kg_yaml_emit_cb cb,
  */
 int kg_frontmatter__parse(kg_note_ctx *c, const char *yaml, size_t len,
                           uint32_t line0, kg_error *err);
-/**
- * For tests and the fuzzer: build the front matter tree of yaml[0..len)
- * with libyaml (fast = 0) or with kg_yaml__fast only (fast = 1) and write
- * it to out as one S-expression per node with kinds, styles, positions and
- * text. KG_OK, KG_ENOTFOUND (fast reader declined), KG_ESYNTAX (YAML
- * error), KG_ENOMEM.
- */
-int kg_frontmatter__dump(kg_buf *out, const char *yaml, size_t len, int fast,
-                         kg_error *err);
 
 /* ================================ csv.c ================================ */
 
@@ -190,17 +268,17 @@ int kg_frontmatter__dump(kg_buf *out, const char *yaml, size_t len, int fast,
 typedef struct {
     const char *text;
     size_t len, pos;
-    uint32_t line, col;     /* position of text[pos]                      */
-    uint32_t rec_line;      /* line the current record starts on          */
-    kg_doc *doc;            /* where diagnostics go                       */
+    uint32_t line, col; /* position of text[pos]                      */
+    uint32_t rec_line;  /* line the current record starts on          */
+    kg_doc *doc;        /* where diagnostics go                       */
     kg_buf data;
-    size_t *offs;           /* field i starts at data.data + offs[i]      */
+    size_t *offs; /* field i starts at data.data + offs[i]      */
     uint32_t *lens, *lines, *cols;
-    size_t nfields;         /* fields kept (at most KG_TABLE_MAX_COLUMNS) */
-    size_t nseen;           /* fields in the record, kept or not          */
+    size_t nfields; /* fields kept (at most KG_TABLE_MAX_COLUMNS) */
+    size_t nseen;   /* fields in the record, kept or not          */
     size_t cap;
-    uint32_t nwarn;         /* warnings given; quiet after KG_CSV_WARNINGS */
-    int broken;             /* an unterminated quote ended the reading    */
+    uint32_t nwarn; /* warnings given; quiet after KG_CSV_WARNINGS */
+    int broken;     /* an unterminated quote ended the reading    */
 } kg_csv;
 
 /* Warnings about stray quotes per file before the reader goes quiet. */

@@ -128,7 +128,8 @@ static char *cache_root(const char *cache_dir)
     else if (xdg && *xdg == '/')
         kg_buf_printf(&b, "%s/kgsh/repos", xdg);
     else
-        kg_buf_printf(&b, "%s/.cache/kgsh/repos", home && *home ? home : "/tmp");
+        kg_buf_printf(&b, "%s/.cache/kgsh/repos",
+                      home && *home ? home : "/tmp");
     return b.oom ? (kg_buf_free(&b), NULL) : kg_buf_detach(&b);
 }
 

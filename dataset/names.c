@@ -16,9 +16,18 @@ static int is_alnum(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9');
 }
-static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
-static int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int is_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+static int is_lower(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* Length of the printable multi-byte character at s[0], 0 for invalid
  * UTF-8 and for C1 controls (U+0080..U+009F), which count as separators. */
@@ -125,7 +134,8 @@ char *kg_dataset__rel_type_n(const char *s, size_t n)
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (is_alnum(c)) {
-            if (b.len && (sep || (is_upper(c) && i > 0 && camel_break(s, i, n))))
+            if (b.len &&
+                (sep || (is_upper(c) && i > 0 && camel_break(s, i, n))))
                 kg_buf_putc(&b, '_');
             kg_buf_putc(&b, is_lower(c) ? c - 32 : c);
             sep = 0;

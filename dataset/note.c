@@ -22,8 +22,7 @@
 /* ---- link edges, shared with frontmatter.c ---- */
 
 int kg_note__edge(kg_note_ctx *c, const char *type, const char *dst,
-                  size_t dstlen, uint32_t line, uint32_t col,
-                  kg_edge_rec **out)
+                  size_t dstlen, uint32_t line, uint32_t col, kg_edge_rec **out)
 {
     kg_edge_rec *e;
 
@@ -33,20 +32,20 @@ int kg_note__edge(kg_note_ctx *c, const char *type, const char *dst,
         c->over = 1;
         return kg_doc_diag(c->doc, KG_SEV_ERROR, line, col,
                            "more than %u links in one note; the rest are "
-                           "ignored", KG_NOTE_MAX_LINKS);
+                           "ignored",
+                           KG_NOTE_MAX_LINKS);
     }
     kg_buf_reset(&c->scratch);
     if (kg_buf_put(&c->scratch, dst, dstlen) < 0) return KG_ENOMEM;
-    e = kg_doc_edge(c->doc, c->doc->nodes[c->node].key, type,
-                    c->scratch.data, line, col);
+    e = kg_doc_edge(c->doc, c->doc->nodes[c->node].key, type, c->scratch.data,
+                    line, col);
     if (e == NULL) return KG_ENOMEM;
     c->nlinks++;
     if (out) *out = e;
     return KG_OK;
 }
 
-int kg_note__link_target(const char *s, size_t len, size_t *off,
-                         size_t *tlen)
+int kg_note__link_target(const char *s, size_t len, size_t *off, size_t *tlen)
 {
     const char *bar = memchr(s, '|', len), *hash;
     size_t a = 0, b = bar ? (size_t)(bar - s) : len;
@@ -56,12 +55,15 @@ int kg_note__link_target(const char *s, size_t len, size_t *off,
         b = (size_t)(hash - s);
         has_hash = 1;
     }
-    while (a < b && (s[a] == ' ' || s[a] == '\t')) a++;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
+    while (a < b && (s[a] == ' ' || s[a] == '\t'))
+        a++;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+        b--;
     if (b - a > 3 && s[b - 3] == '.' && (s[b - 2] | 32) == 'm' &&
         (s[b - 1] | 32) == 'd')
         b -= 3;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+        b--;
     *off = a;
     *tlen = b - a;
     return has_hash;
@@ -91,7 +93,7 @@ typedef struct {
     const char *yaml; /* NULL: no front matter */
     size_t yamllen;
     uint32_t yamlline;
-    size_t body;      /* offset of the body in the text */
+    size_t body; /* offset of the body in the text */
     uint32_t bodyline;
 } note_parts;
 
@@ -134,8 +136,8 @@ typedef struct {
 typedef struct {
     kg_note_ctx *c;
     const char *text;
-    kg_strset seen;        /* targets linked, ASCII case-insensitive     */
-    span *runs, *spans;    /* backtick runs and code spans of a paragraph */
+    kg_strset seen;     /* targets linked, ASCII case-insensitive     */
+    span *runs, *spans; /* backtick runs and code spans of a paragraph */
     size_t nruns, nspans, cap;
     size_t *order;
     /* incremental position: line of text[lpos], whose line starts at lstart
@@ -166,9 +168,9 @@ static void position(body_scan *b, size_t off, uint32_t *line, uint32_t *col)
 static int is_media(const char *s, size_t n)
 {
     static const char *const exts[] = {
-        ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".svg", ".webp", ".pdf",
-        ".mp3", ".mp4", ".webm", ".wav", ".ogg", ".m4a", ".mov", ".flac",
-        ".canvas", ".excalidraw", NULL};
+        ".png", ".jpg",  ".jpeg",   ".gif",        ".bmp", ".svg", ".webp",
+        ".pdf", ".mp3",  ".mp4",    ".webm",       ".wav", ".ogg", ".m4a",
+        ".mov", ".flac", ".canvas", ".excalidraw", NULL};
     size_t i, e, j;
 
     for (i = 0; exts[i]; i++) {
@@ -220,8 +222,10 @@ static size_t run_index(const body_scan *b, size_t pos)
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (b->runs[mid].pos < pos) lo = mid + 1;
-        else hi = mid;
+        if (b->runs[mid].pos < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -238,7 +242,8 @@ static int find_spans(body_scan *b, size_t a, size_t z)
     b->nruns = b->nspans = 0;
     for (i = a; (q = memchr(t + i, '`', z - i)) != NULL;) {
         i = (size_t)(q - t);
-        for (j = i; j < z && t[j] == '`'; j++) {}
+        for (j = i; j < z && t[j] == '`'; j++) {
+        }
         if (b->nruns == b->cap) {
             size_t ncap = b->cap ? b->cap * 2 : 16;
             span *r = kg_realloc(b->runs, ncap * 3 * sizeof *r);
@@ -259,7 +264,8 @@ static int find_spans(body_scan *b, size_t a, size_t z)
     memcpy(sorted, b->runs, b->nruns * sizeof *sorted);
     qsort(sorted, b->nruns, sizeof *sorted, run_cmp);
     next = b->order;
-    for (k = 0; k < b->nruns; k++) next[k] = SIZE_MAX;
+    for (k = 0; k < b->nruns; k++)
+        next[k] = SIZE_MAX;
     /* runs are in position order, so a sorted entry's index is found by
      * binary search on its position */
     for (k = 0; k + 1 < b->nruns; k++) {
@@ -289,7 +295,8 @@ static int scan_para(body_scan *b, size_t a, size_t z)
     if ((rc = find_spans(b, a, z)) < 0) return rc;
     while (p < z && (q = memchr(t + p, '[', z - p)) != NULL) {
         i = (size_t)(q - t);
-        while (k < b->nspans && b->spans[k].pos + b->spans[k].len <= i) k++;
+        while (k < b->nspans && b->spans[k].pos + b->spans[k].len <= i)
+            k++;
         if (k < b->nspans && b->spans[k].pos <= i) {
             p = b->spans[k].pos + b->spans[k].len;
             continue;
@@ -317,9 +324,11 @@ static size_t fence_open(const char *s, size_t n, char *ch)
 {
     size_t i = 0, r;
 
-    while (i < n && i < 3 && s[i] == ' ') i++;
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
     if (i == n || (s[i] != '`' && s[i] != '~')) return 0;
-    for (r = i; r < n && s[r] == s[i]; r++) {}
+    for (r = i; r < n && s[r] == s[i]; r++) {
+    }
     if (r - i < 3) return 0;
     if (s[i] == '`' && memchr(s + r, '`', n - r) != NULL) return 0;
     *ch = s[i];
@@ -330,8 +339,10 @@ static int fence_close(const char *s, size_t n, char ch, size_t open)
 {
     size_t i = 0, r;
 
-    while (i < n && i < 3 && s[i] == ' ') i++;
-    for (r = i; r < n && s[r] == ch; r++) {}
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
+    for (r = i; r < n && s[r] == ch; r++) {
+    }
     if (r - i < open) return 0;
     for (; r < n; r++)
         if (s[r] != ' ' && s[r] != '\t' && s[r] != '\r') return 0;
@@ -346,8 +357,8 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
-static int scan_body(kg_note_ctx *c, const char *text, size_t start,
-                     size_t end, uint32_t line1)
+static int scan_body(kg_note_ctx *c, const char *text, size_t start, size_t end,
+                     uint32_t line1)
 {
     body_scan b;
     size_t pos = start, n, para = SIZE_MAX, fence = 0;
@@ -381,7 +392,8 @@ static int scan_body(kg_note_ctx *c, const char *text, size_t start,
     if (rc == KG_OK && fence)
         rc = kg_doc_diag(c->doc, KG_SEV_WARNING, fline, 1,
                          "code fence opened at %u:1 is not closed; links "
-                         "after it are ignored", fline);
+                         "after it are ignored",
+                         fline);
     kg_strset__free(&b.seen);
     kg_free(b.runs);
     kg_free(b.order);

@@ -566,8 +566,10 @@ done:
 }
 
 /* Fill the result: the version now current and how many documents it
- * holds. */
-static int finish(sync_ctx *x)
+ * holds. The versions are committed by now, so a failure here (only out of
+ * memory can happen) must not report the sync as failed: the count is then
+ * left at 0. */
+static void finish(sync_ctx *x)
 {
     kg_version_info v;
     int64_t n;
@@ -581,15 +583,15 @@ static int finish(sync_ctx *x)
     }
     if (draft && (n = meta_int(x->st, KG_META_DRAFT_FILES)) >= 0) {
         x->res->files_total = (size_t)n;
-        return KG_OK;
+        return;
     }
     n = 0;
     if (draft) /* a draft from before the count was kept */
-        rc = kg_store_docs(x->st, x->res->version, count_doc, &n, x->err);
+        rc = kg_store_docs(x->st, x->res->version, count_doc, &n, NULL);
     else if ((rc = known_files(x)) == KG_OK)
         n = x->files;
-    x->res->files_total = (size_t)n;
-    return rc;
+    x->res->files_total = rc == KG_OK && n > 0 ? (size_t)n : 0;
+    if (rc < 0 && x->err) kg_error_clear(x->err);
 }
 
 int kg_sync_run(kg_store *st, const kg_sync_opts *opts, kg_sync_result *res,
@@ -623,7 +625,7 @@ int kg_sync_run(kg_store *st, const kg_sync_opts *opts, kg_sync_result *res,
      * the draft; a new draft replaces it and inherits its paths. */
     if (rc == KG_OK && x.opts->worktree)
         rc = sync_worktree(&x, base, same_tree && x.latest_draft);
-    if (rc == KG_OK) rc = finish(&x);
+    if (rc == KG_OK) finish(&x);
 done:
     git_tree_free(base);
     git_tree_free(x.tree);

@@ -23,34 +23,51 @@
 #include "dataset_int.h"
 
 typedef enum {
-    C_PROP, C_ID, C_LABEL, C_START, C_END, C_TYPE, C_EDGE_ID, C_SKIP
+    C_PROP,
+    C_ID,
+    C_LABEL,
+    C_START,
+    C_END,
+    C_TYPE,
+    C_EDGE_ID,
+    C_SKIP
 } ckind;
 
 typedef enum {
-    T_STRING, T_BYTE, T_SHORT, T_INT, T_LONG, T_FLOAT, T_DOUBLE, T_BOOL, T_DATE
+    T_STRING,
+    T_BYTE,
+    T_SHORT,
+    T_INT,
+    T_LONG,
+    T_FLOAT,
+    T_DOUBLE,
+    T_BOOL,
+    T_DATE
 } ctype; /* ORDER CTYPE */
 
-static const char *const type_names[] = { /* ORDER CTYPE */
-    "String", "Byte", "Short", "Int", "Long", "Float", "Double", "Bool", "Date"};
+static const char *const type_names[] = {/* ORDER CTYPE */
+                                         "String", "Byte", "Short",
+                                         "Int",    "Long", "Float",
+                                         "Double", "Bool", "Date"};
 
 static const struct {
     const char *name;
     ctype type;
 } type_words[] = {
-    {"string", T_STRING}, {"char", T_STRING},   {"byte", T_BYTE},
-    {"short", T_SHORT},   {"int", T_INT},       {"integer", T_INT},
-    {"long", T_LONG},     {"float", T_FLOAT},   {"double", T_DOUBLE},
-    {"bool", T_BOOL},     {"boolean", T_BOOL},  {"date", T_DATE},
+    {"string", T_STRING}, {"char", T_STRING},  {"byte", T_BYTE},
+    {"short", T_SHORT},   {"int", T_INT},      {"integer", T_INT},
+    {"long", T_LONG},     {"float", T_FLOAT},  {"double", T_DOUBLE},
+    {"bool", T_BOOL},     {"boolean", T_BOOL}, {"date", T_DATE},
     {"datetime", T_DATE}, {NULL, T_STRING}};
 
 typedef struct {
     ckind kind;
     ctype type;
-    int split;   /* ';' separates values                               */
-    int array;   /* Type[]: always a list                              */
-    int single;  /* Gremlin (single) cardinality                       */
-    char *name;  /* property name (C_PROP; C_ID written name:ID)       */
-    char *head;  /* the header cell as written, for messages           */
+    int split;  /* ';' separates values                               */
+    int array;  /* Type[]: always a list                              */
+    int single; /* Gremlin (single) cardinality                       */
+    char *name; /* property name (C_PROP; C_ID written name:ID)       */
+    char *head; /* the header cell as written, for messages           */
 } tcol;
 
 typedef struct {
@@ -58,11 +75,11 @@ typedef struct {
     kg_csv csv;
     tcol *cols;
     size_t ncols;
-    int edges;          /* an edge file                                */
-    int sys[C_SKIP];    /* column index of each system kind, -1 none   */
-    kg_strset ids;      /* node ids seen, for duplicates               */
-    kg_buf part;        /* one value of a multi-value cell             */
-    uint32_t row;       /* data row number, 1 = first after the header */
+    int edges;       /* an edge file                                */
+    int sys[C_SKIP]; /* column index of each system kind, -1 none   */
+    kg_strset ids;   /* node ids seen, for duplicates               */
+    kg_buf part;     /* one value of a multi-value cell             */
+    uint32_t row;    /* data row number, 1 = first after the header */
     kg_error *err;
 } table;
 
@@ -81,11 +98,10 @@ static int match_sys(const char *h, size_t n, const char *name, int space)
 static int hdiag(table *t, size_t i, const char *what)
 {
     char q[KG_QUOTE_BUF];
-    return kg_doc_diag(t->doc, KG_SEV_ERROR, t->csv.lines[i], t->csv.cols[i],
-                       "column %zu '%s': %s; column ignored", i + 1,
-                       kg_text__quote(q, t->cols[i].head,
-                                      strlen(t->cols[i].head)),
-                       what);
+    return kg_doc_diag(
+        t->doc, KG_SEV_ERROR, t->csv.lines[i], t->csv.cols[i],
+        "column %zu '%s': %s; column ignored", i + 1,
+        kg_text__quote(q, t->cols[i].head, strlen(t->cols[i].head)), what);
 }
 
 /* name:Type, name:Type[], name:Type(single|set), name:ID; '\:' is a colon
@@ -114,8 +130,9 @@ static int prop_col(table *t, size_t i, const char *h, size_t n)
     c->kind = C_PROP;
     if (*c->name == '\0' || kg_text__has_ctrl(c->name, strlen(c->name))) {
         c->kind = C_SKIP;
-        return hdiag(t, i, "a property needs a name without control "
-                           "characters");
+        return hdiag(t, i,
+                     "a property needs a name without control "
+                     "characters");
     }
     if (ty == NULL) return KG_OK;
     tl = (size_t)(h + n - ty);
@@ -141,9 +158,10 @@ static int prop_col(table *t, size_t i, const char *h, size_t n)
     }
     if (type_words[k].name == NULL) {
         c->kind = C_SKIP;
-        rc = hdiag(t, i, "unknown type (expected String, Int, Long, Short, "
-                         "Byte, Float, Double, Bool or Date, with [] for "
-                         "arrays)");
+        rc = hdiag(t, i,
+                   "unknown type (expected String, Int, Long, Short, "
+                   "Byte, Float, Double, Bool or Date, with [] for "
+                   "arrays)");
     }
     c->type = type_words[k].type;
     return rc;
@@ -159,24 +177,38 @@ static int parse_col(table *t, size_t i, int *tilde, int *colon)
     if (n == 0) return hdiag(t, i, "empty column name");
     if (h[0] == '~') {
         *tilde = 1;
-        if (strcmp(h, "~id") == 0) c->kind = C_ID;
-        else if (strcmp(h, "~label") == 0) c->kind = C_LABEL;
-        else if (strcmp(h, "~from") == 0) c->kind = C_START;
-        else if (strcmp(h, "~to") == 0) c->kind = C_END;
-        else return hdiag(t, i, "unknown system column (expected ~id, "
-                                "~label, ~from or ~to)");
+        if (strcmp(h, "~id") == 0)
+            c->kind = C_ID;
+        else if (strcmp(h, "~label") == 0)
+            c->kind = C_LABEL;
+        else if (strcmp(h, "~from") == 0)
+            c->kind = C_START;
+        else if (strcmp(h, "~to") == 0)
+            c->kind = C_END;
+        else
+            return hdiag(t, i,
+                         "unknown system column (expected ~id, "
+                         "~label, ~from or ~to)");
         return KG_OK;
     }
     if (h[0] == ':') {
         *colon = 1;
-        if (match_sys(h, n, ":ID", 1)) c->kind = C_ID;
-        else if (strcmp(h, ":LABEL") == 0) c->kind = C_LABEL;
-        else if (match_sys(h, n, ":START_ID", 1)) c->kind = C_START;
-        else if (match_sys(h, n, ":END_ID", 1)) c->kind = C_END;
-        else if (strcmp(h, ":TYPE") == 0) c->kind = C_TYPE;
-        else if (strcmp(h, ":IGNORE") == 0) c->kind = C_SKIP;
-        else return hdiag(t, i, "unknown system column (expected :ID, "
-                                ":LABEL, :START_ID, :END_ID or :TYPE)");
+        if (match_sys(h, n, ":ID", 1))
+            c->kind = C_ID;
+        else if (strcmp(h, ":LABEL") == 0)
+            c->kind = C_LABEL;
+        else if (match_sys(h, n, ":START_ID", 1))
+            c->kind = C_START;
+        else if (match_sys(h, n, ":END_ID", 1))
+            c->kind = C_END;
+        else if (strcmp(h, ":TYPE") == 0)
+            c->kind = C_TYPE;
+        else if (strcmp(h, ":IGNORE") == 0)
+            c->kind = C_SKIP;
+        else
+            return hdiag(t, i,
+                         "unknown system column (expected :ID, "
+                         ":LABEL, :START_ID, :END_ID or :TYPE)");
         return KG_OK;
     }
     return prop_col(t, i, h, n);
@@ -194,17 +226,19 @@ static int settle(table *t, int tilde)
     for (i = 0; i < t->ncols; i++)
         if (t->cols[i].kind == C_START || t->cols[i].kind == C_END)
             t->edges = 1;
-    for (i = 0; i < C_SKIP; i++) t->sys[i] = -1;
+    for (i = 0; i < C_SKIP; i++)
+        t->sys[i] = -1;
     for (i = 0; i < t->ncols && rc == KG_OK; i++) {
         tcol *c = &t->cols[i];
-        if (t->edges && c->kind == C_ID)
-            c->kind = c->name ? C_PROP : C_EDGE_ID;
+        if (t->edges && c->kind == C_ID) c->kind = c->name ? C_PROP : C_EDGE_ID;
         if (t->edges && c->kind == C_LABEL && c->head[0] == '~')
             c->kind = C_TYPE;
         if (c->kind == C_SKIP || c->kind == C_PROP) continue;
-        if ((t->edges && c->kind == C_LABEL) || (!t->edges && c->kind == C_TYPE)) {
-            rc = hdiag(t, i, t->edges ? "labels belong in a node file"
-                                      : "a type belongs in an edge file");
+        if ((t->edges && c->kind == C_LABEL) ||
+            (!t->edges && c->kind == C_TYPE)) {
+            rc = hdiag(t, i,
+                       t->edges ? "labels belong in a node file"
+                                : "a type belongs in an edge file");
             c->kind = C_SKIP;
         } else if (t->sys[c->kind] >= 0) {
             rc = hdiag(t, i, "this system column appears twice");
@@ -229,8 +263,8 @@ static int settle(table *t, int tilde)
         }
     }
     if (rc < 0) return rc;
-    if (t->edges && (t->sys[C_START] < 0 || t->sys[C_END] < 0 ||
-                     t->sys[C_TYPE] < 0))
+    if (t->edges &&
+        (t->sys[C_START] < 0 || t->sys[C_END] < 0 || t->sys[C_TYPE] < 0))
         rc = kg_doc_diag(t->doc, KG_SEV_ERROR, t->csv.rec_line, 1,
                          "edge table needs %s columns; table ignored",
                          tilde ? "~from, ~to and ~label"
@@ -260,7 +294,8 @@ static int header(table *t)
     if (t->csv.nseen > KG_TABLE_MAX_COLUMNS) {
         rc = kg_doc_diag(t->doc, KG_SEV_ERROR, t->csv.rec_line, 1,
                          "header has %zu columns, over the limit of %u; "
-                         "table ignored", t->csv.nseen, KG_TABLE_MAX_COLUMNS);
+                         "table ignored",
+                         t->csv.nseen, KG_TABLE_MAX_COLUMNS);
         return rc < 0 ? rc : KG_ESYNTAX;
     }
     t->ncols = t->csv.nfields;
@@ -268,8 +303,10 @@ static int header(table *t)
         return KG_ENOMEM;
     for (i = 0; i < t->ncols; i++) {
         h = kg_csv__field(&t->csv, i, &n);
-        for (a = 0; a < n && h[a] == ' '; a++) {}
-        while (n > a && h[n - 1] == ' ') n--;
+        for (a = 0; a < n && h[a] == ' '; a++) {
+        }
+        while (n > a && h[n - 1] == ' ')
+            n--;
         if ((t->cols[i].head = kg_strndup(h + a, n - a)) == NULL)
             return KG_ENOMEM;
         if ((rc = parse_col(t, i, &tilde, &colon)) < 0) return rc;
@@ -294,15 +331,18 @@ static int is_datetime(const char *s, size_t n)
         s[12] > '9' || s[14] < '0' || s[14] > '5' || s[15] < '0' || s[15] > '9')
         return 0;
     if (i + 2 < n && s[i] == ':') {
-        if (s[i + 1] < '0' || s[i + 1] > '6' || s[i + 2] < '0' || s[i + 2] > '9')
+        if (s[i + 1] < '0' || s[i + 1] > '6' || s[i + 2] < '0' ||
+            s[i + 2] > '9')
             return 0;
         i += 3;
         if (i < n && s[i] == '.')
-            for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+            for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            }
     }
     if (i < n && s[i] == 'Z') return i + 1 == n;
     if (i < n && (s[i] == '+' || s[i] == '-')) {
-        for (i++; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ':'); i++) {}
+        for (i++; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == ':');)
+            i++;
     }
     return i == n;
 }
@@ -330,16 +370,24 @@ static const char *typed(ctype ty, const char *s, size_t n, kg_value *out)
         *out = kg_value_string(s, n);
         return NULL;
     }
-    while (n > 0 && s[0] == ' ') s++, n--;
-    while (n > 0 && s[n - 1] == ' ') n--;
+    while (n > 0 && s[0] == ' ')
+        s++, n--;
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
     switch (ty) {
-    case T_BYTE: case T_SHORT: case T_INT: case T_LONG:
-        if ((r = kg_text__parse_int(s, n, 10, &i)) == 1) return "not an integer";
+    case T_BYTE:
+    case T_SHORT:
+    case T_INT:
+    case T_LONG:
+        if ((r = kg_text__parse_int(s, n, 10, &i)) == 1)
+            return "not an integer";
         if (r == 2 || i < lo[ty] || i > hi[ty]) return "out of range";
         *out = kg_value_int(i);
         return NULL;
-    case T_FLOAT: case T_DOUBLE:
-        if (word_ci(s, n, "nan")) d = NAN;
+    case T_FLOAT:
+    case T_DOUBLE:
+        if (word_ci(s, n, "nan"))
+            d = NAN;
         else if (word_ci(s, n, "infinity") || word_ci(s, n, "+infinity") ||
                  word_ci(s, n, "inf"))
             d = INFINITY;
@@ -350,14 +398,20 @@ static const char *typed(ctype ty, const char *s, size_t n, kg_value *out)
         *out = kg_value_float(d);
         return NULL;
     case T_BOOL:
-        if (word_ci(s, n, "true")) *out = kg_value_bool(1);
-        else if (word_ci(s, n, "false")) *out = kg_value_bool(0);
-        else return "not true or false";
+        if (word_ci(s, n, "true"))
+            *out = kg_value_bool(1);
+        else if (word_ci(s, n, "false"))
+            *out = kg_value_bool(0);
+        else
+            return "not true or false";
         return NULL;
     case T_DATE:
-        if (kg_text__is_date(s, n)) *out = kg_value_date(s, n);
-        else if (is_datetime(s, n)) *out = kg_value_string(s, n);
-        else return "not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss)";
+        if (kg_text__is_date(s, n))
+            *out = kg_value_date(s, n);
+        else if (is_datetime(s, n))
+            *out = kg_value_string(s, n);
+        else
+            return "not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss)";
         return NULL;
     default:
         return "unknown type";
@@ -470,8 +524,8 @@ static int node_row(table *t)
     if (kg_strset__get(&t->ids, id, n, &first))
         return kg_doc_diag(t->doc, KG_SEV_ERROR, t->csv.rec_line, 1,
                            "row %u: duplicate id '%s' (first at row %u); "
-                           "row skipped", t->row, kg_text__quote(q, id, n),
-                           (unsigned)first);
+                           "row skipped",
+                           t->row, kg_text__quote(q, id, n), (unsigned)first);
     if ((node = kg_doc_node(t->doc, id, t->csv.rec_line)) == NULL)
         return KG_ENOMEM;
     if (kg_strset__add(&t->ids, node->key, n, t->row, NULL) < 0)
@@ -488,7 +542,8 @@ static int node_row(table *t)
             if (kg_text__has_ctrl(t->part.data, t->part.len)) {
                 rc = kg_doc_diag(t->doc, KG_SEV_ERROR, t->csv.rec_line, 1,
                                  "row %u: label with a control character; "
-                                 "ignored", t->row);
+                                 "ignored",
+                                 t->row);
             } else {
                 rc = kg_doc_node_label(node, t->part.data);
             }
@@ -516,7 +571,8 @@ static int edge_row(table *t)
         kg_free(rt);
         return kg_doc_diag(t->doc, KG_SEV_ERROR, t->csv.rec_line, 1,
                            "row %u: type '%s' has no letters or digits; row "
-                           "skipped", t->row, kg_text__quote(q, type, nt));
+                           "skipped",
+                           t->row, kg_text__quote(q, type, nt));
     }
     s = kg_strndup(src, ns);
     d = kg_strndup(dst, nd);
@@ -552,7 +608,8 @@ int kg_table_parse(kg_doc *doc, const char *text, size_t len, kg_error *err)
         if (t.csv.nseen != t.ncols)
             rc = kg_doc_diag(doc, KG_SEV_ERROR, t.csv.rec_line, 1,
                              "row %u has %zu fields but the header has %zu; "
-                             "row skipped", t.row, t.csv.nseen, t.ncols);
+                             "row skipped",
+                             t.row, t.csv.nseen, t.ncols);
         else
             rc = t.edges ? edge_row(&t) : node_row(&t);
         if (rc < 0) goto done;

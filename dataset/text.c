@@ -58,8 +58,8 @@ static int ascii8(const char *s)
     uint64_t w;
 
     memcpy(&w, s, 8);
-    return ((w | ((w - 0x0101010101010101ULL) & ~w)) &
-            0x8080808080808080ULL) == 0;
+    return ((w | ((w - 0x0101010101010101ULL) & ~w)) & 0x8080808080808080ULL) ==
+           0;
 }
 
 size_t kg_text__first_bad(const char *s, size_t len)
@@ -121,13 +121,15 @@ int kg_text__check(kg_doc *doc, const char *text, size_t len, kg_buf *fixed,
     if (len > KG_NOTE_MAX_BYTES)
         return kg_doc_diag(doc, KG_SEV_ERROR, 1, 1,
                            "%s is %zu bytes, over the %u-byte limit; "
-                           "skipped", what, len, KG_NOTE_MAX_BYTES);
+                           "skipped",
+                           what, len, KG_NOTE_MAX_BYTES);
     if (kg_text__is_binary(text, len)) {
         nul = memchr(text, 0, len);
         kg_text__locate(text, (size_t)(nul - text), 1, &line, &col);
         return kg_doc_diag(doc, KG_SEV_ERROR, line, col,
                            "binary file (NUL byte at %u:%u); not read as a "
-                           "%s", line, col, what);
+                           "%s",
+                           line, col, what);
     }
     *skip = 0;
     bad = kg_text__first_bad(text, len);
@@ -150,8 +152,8 @@ uint32_t kg_text__cols(const char *s, size_t len)
     return n;
 }
 
-void kg_text__locate(const char *s, size_t off, uint32_t line1,
-                     uint32_t *line, uint32_t *col)
+void kg_text__locate(const char *s, size_t off, uint32_t line1, uint32_t *line,
+                     uint32_t *col)
 {
     size_t i, start = 0;
     uint32_t l = line1;
@@ -174,8 +176,7 @@ int kg_text__has_ctrl(const char *s, size_t len)
     for (i = 0; i < len; i++) {
         if (p[i] < 0x20 || p[i] == 0x7F) return 1;
         /* C1 controls are U+0080..U+009F: C2 80 .. C2 9F in UTF-8 */
-        if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 &&
-            p[i + 1] <= 0x9F)
+        if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
             return 1;
     }
     return 0;
@@ -244,10 +245,14 @@ int kg_text__is_date(const char *s, size_t len)
 static int digit_val(char c, int base)
 {
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else return -1;
+    if (c >= '0' && c <= '9')
+        v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+        v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+        v = c - 'A' + 10;
+    else
+        return -1;
     return v < base ? v : -1;
 }
 
@@ -290,17 +295,20 @@ int kg_text__parse_double(const char *s, size_t len, double *out)
     /* Check the whole syntax first: strtod would also take hex, "inf",
      * leading spaces and the locale's own decimal point. */
     if (i < len && (s[i] == '-' || s[i] == '+')) i++;
-    while (i < len && s[i] >= '0' && s[i] <= '9') i++, nd++;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++, nd++;
     if (i < len && s[i] == '.') {
         i++;
-        while (i < len && s[i] >= '0' && s[i] <= '9') i++, nd++;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++, nd++;
     }
     if (nd == 0) return 1;
     if (i < len && (s[i] == 'e' || s[i] == 'E')) {
         i++;
         if (i < len && (s[i] == '-' || s[i] == '+')) i++;
         if (i == len || s[i] < '0' || s[i] > '9') return 1;
-        while (i < len && s[i] >= '0' && s[i] <= '9') i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
     }
     if (i != len) return 1;
     if (len >= sizeof local && (buf = kg_malloc(len + 1)) == NULL) return 1;
@@ -333,8 +341,7 @@ static uint64_t set_hash(const char *s, size_t len, int nocase)
     return h ^ (h >> 29);
 }
 
-static int set_eq(const kg_strset_ent *e, const char *s, size_t len,
-                  int nocase)
+static int set_eq(const kg_strset_ent *e, const char *s, size_t len, int nocase)
 {
     size_t i;
 
@@ -349,8 +356,8 @@ static int set_eq(const kg_strset_ent *e, const char *s, size_t len,
     return 1;
 }
 
-static kg_strset_ent *set_slot(const kg_strset *set, const char *s,
-                               size_t len, uint64_t h)
+static kg_strset_ent *set_slot(const kg_strset *set, const char *s, size_t len,
+                               uint64_t h)
 {
     size_t mask = set->cap - 1, i = (size_t)h & mask;
 
@@ -391,8 +398,7 @@ int kg_strset__add(kg_strset *set, const char *s, size_t len, uintptr_t val,
 
     if (len > UINT32_MAX) return KG_ENOMEM;
     /* keep the load under 1/2 so probes stay short */
-    if ((set->count + 1) * 2 > set->cap && set_grow(set) < 0)
-        return KG_ENOMEM;
+    if ((set->count + 1) * 2 > set->cap && set_grow(set) < 0) return KG_ENOMEM;
     h = set_hash(s, len, set->nocase);
     e = set_slot(set, s, len, h);
     if (e->s != NULL) {
@@ -411,7 +417,8 @@ int kg_strset__add(kg_strset *set, const char *s, size_t len, uintptr_t val,
 int kg_strset__put(kg_strset *set, const char *s, size_t len, uintptr_t val)
 {
     int rc = kg_strset__add(set, s, len, val, NULL);
-    if (rc == 0) set_slot(set, s, len, set_hash(s, len, set->nocase))->val = val;
+    if (rc == 0)
+        set_slot(set, s, len, set_hash(s, len, set->nocase))->val = val;
     return rc < 0 ? rc : KG_OK;
 }
 

@@ -21,8 +21,9 @@
  * error message. The note_parse fuzzer checks that whenever this reader
  * accepts an input, libyaml builds the identical tree from it.
  *
- * Subset: a block mapping at column 0 whose keys are [A-Za-z0-9_][A-Za-z0-9_.-]*
- * directly followed by ':'; a value is a plain scalar, a one-line "..." or
+ * Subset: a block mapping at column 0 whose keys match
+ * [A-Za-z0-9_][A-Za-z0-9_.-]* directly followed by ':'; a value is a plain
+ * scalar, a one-line "..." or
  * '...' scalar without escapes, a one-line flow list of such scalars,
  * nothing, or on the next lines a nested block mapping or a block list of
  * scalars, up to FAST_MAX_DEPTH levels. Comments only at column 0 or after
@@ -45,10 +46,10 @@ typedef struct {
 } fast;
 
 typedef struct {
-    size_t start, end;  /* content, without the line break             */
-    size_t next;        /* start of the following line                 */
-    size_t indent;      /* leading spaces                              */
-    size_t no;          /* 0-based line number, as libyaml marks count */
+    size_t start, end; /* content, without the line break             */
+    size_t next;       /* start of the following line                 */
+    size_t indent;     /* leading spaces                              */
+    size_t no;         /* 0-based line number, as libyaml marks count */
 } fline;
 
 /* Character classes, so the inner loops test a bit instead of strchr. */
@@ -61,10 +62,10 @@ enum {
 #define NF (NOSTART | FLOWBAD)
 #define NFB (NOSTART | FLOWBAD | BLOCKBAD)
 static const unsigned char cls[256] = {
-    ['?'] = NOSTART, [':'] = NF,     [','] = NF,      ['['] = NFB,
-    [']'] = NFB,     ['{'] = NFB,    ['}'] = NFB,     ['#'] = NF,
+    ['?'] = NOSTART, [':'] = NF,      [','] = NF,      ['['] = NFB,
+    [']'] = NFB,     ['{'] = NFB,     ['}'] = NFB,     ['#'] = NF,
     ['&'] = NOSTART, ['*'] = NOSTART, ['!'] = NOSTART, ['|'] = NOSTART,
-    ['>'] = NOSTART, ['\''] = NF,    ['"'] = NF,      ['%'] = NOSTART,
+    ['>'] = NOSTART, ['\''] = NF,     ['"'] = NF,      ['%'] = NOSTART,
     ['@'] = NOSTART, ['`'] = NOSTART, [' '] = NOSTART, ['-'] = NOSTART};
 #undef NF
 #undef NFB
@@ -169,7 +170,8 @@ static int trailer_ok(const fast *p, size_t i, size_t end)
 {
     size_t j = i;
 
-    while (j < end && p->s[j] == ' ') j++;
+    while (j < end && p->s[j] == ' ')
+        j++;
     return j == end || (j > i && p->s[j] == '#');
 }
 
@@ -184,12 +186,12 @@ static int quoted(fast *p, const fline *l, size_t i, size_t *e)
     if (c == NULL) return BAIL;
     close = (size_t)(c - p->s);
     if (q == '"' && memchr(p->s + i + 1, '\\', close - i - 1)) return BAIL;
-    if (q == '\'' && close + 1 < l->end && p->s[close + 1] == '\'')
-        return BAIL;
+    if (q == '\'' && close + 1 < l->end && p->s[close + 1] == '\'') return BAIL;
     *e = close + 1;
     return emit(p, YAML_SCALAR_EVENT, l, i, p->s + i + 1, close - i - 1,
                 q == '"' ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
-                         : YAML_SINGLE_QUOTED_SCALAR_STYLE, 0);
+                         : YAML_SINGLE_QUOTED_SCALAR_STYLE,
+                0);
 }
 
 /* May a plain scalar start with c (d the next char)? Indicators may not;
@@ -205,13 +207,13 @@ static int flow_plain(fast *p, const fline *l, size_t i, size_t *e)
 {
     size_t j = i, end;
 
-    if (!plain_start(p->s[i], i + 1 < l->end ? p->s[i + 1] : ' '))
-        return BAIL;
+    if (!plain_start(p->s[i], i + 1 < l->end ? p->s[i + 1] : ' ')) return BAIL;
     while (j < l->end && p->s[j] != ']' && p->s[j] != ',') {
         if (cls[(unsigned char)p->s[j]] & FLOWBAD) return BAIL;
         j++;
     }
-    for (end = j; end > i && p->s[end - 1] == ' ';) end--;
+    for (end = j; end > i && p->s[end - 1] == ' ';)
+        end--;
     *e = j;
     return emit(p, YAML_SCALAR_EVENT, l, i, p->s + i, end - i,
                 YAML_PLAIN_SCALAR_STYLE, 0);
@@ -224,17 +226,20 @@ static int flow_seq(fast *p, const fline *l, size_t i)
 
     if ((rc = emit(p, YAML_SEQUENCE_START_EVENT, l, i, NULL, 0, 0, 1)) != 0)
         return rc;
-    for (i++; i < l->end && p->s[i] == ' ';) i++;
+    for (i++; i < l->end && p->s[i] == ' ';)
+        i++;
     if (i < l->end && p->s[i] == ']') goto close;
     for (;;) {
         if (i >= l->end) return BAIL;
         rc = p->s[i] == '"' || p->s[i] == '\'' ? quoted(p, l, i, &i)
-                                                : flow_plain(p, l, i, &i);
+                                               : flow_plain(p, l, i, &i);
         if (rc != 0) return rc;
-        while (i < l->end && p->s[i] == ' ') i++;
+        while (i < l->end && p->s[i] == ' ')
+            i++;
         if (i < l->end && p->s[i] == ']') break;
         if (i >= l->end || p->s[i] != ',') return BAIL;
-        for (i++; i < l->end && p->s[i] == ' ';) i++;
+        for (i++; i < l->end && p->s[i] == ' ';)
+            i++;
         if (i < l->end && p->s[i] == ']') return BAIL; /* [a, ] */
     }
 close:
@@ -260,7 +265,8 @@ static int inline_value(fast *p, const fline *l, size_t i, int lists)
         if (c == ':' && (j + 1 == l->end || p->s[j + 1] == ' ')) return BAIL;
         if (cls[(unsigned char)c] & BLOCKBAD) return BAIL;
     }
-    for (end = j; end > i && p->s[end - 1] == ' ';) end--;
+    for (end = j; end > i && p->s[end - 1] == ' ';)
+        end--;
     return emit(p, YAML_SCALAR_EVENT, l, i, p->s + i, end - i,
                 YAML_PLAIN_SCALAR_STYLE, 0);
 }
@@ -277,7 +283,8 @@ static int block_seq(fast *p, size_t *at, size_t *no, size_t m)
     int rc, first = 1;
 
     for (;;) {
-        if ((rc = content_line(p, at, no, &l)) == 2 || (rc == 0 && l.indent < m))
+        if ((rc = content_line(p, at, no, &l)) == 2 ||
+            (rc == 0 && l.indent < m))
             break;
         if (rc != 0) return rc;
         i = l.start + l.indent;
@@ -286,11 +293,12 @@ static int block_seq(fast *p, size_t *at, size_t *no, size_t m)
             break; /* a key of the parent map */
         }
         if (i + 1 >= l.end || p->s[i + 1] != ' ') return BAIL;
-        if (first && (rc = emit(p, YAML_SEQUENCE_START_EVENT, &l, i, NULL, 0,
-                                0, 0)) != 0)
+        if (first && (rc = emit(p, YAML_SEQUENCE_START_EVENT, &l, i, NULL, 0, 0,
+                                0)) != 0)
             return rc;
         first = 0;
-        for (i += 1; i < l.end && p->s[i] == ' ';) i++;
+        for (i += 1; i < l.end && p->s[i] == ' ';)
+            i++;
         if (i == l.end || (rc = inline_value(p, &l, i, 0)) != 0)
             return rc ? rc : BAIL;
         *at = l.next;
@@ -328,18 +336,20 @@ static int block_map(fast *p, size_t *at, size_t *no, size_t n, int depth)
     int rc, first = 1;
 
     for (;;) {
-        if ((rc = content_line(p, at, no, &l)) == 2 || (rc == 0 && l.indent < n))
+        if ((rc = content_line(p, at, no, &l)) == 2 ||
+            (rc == 0 && l.indent < n))
             break;
         if (rc != 0) return rc;
         if (l.indent > n) return BAIL; /* continuation or bad indent */
         k = i = l.start + n;
         if (!is_key_char(p->s[i], 1)) return BAIL;
-        while (i < l.end && is_key_char(p->s[i], 0)) i++;
+        while (i < l.end && is_key_char(p->s[i], 0))
+            i++;
         if (i >= l.end || p->s[i] != ':' ||
             (i + 1 < l.end && p->s[i + 1] != ' '))
             return BAIL;
-        if (first && (rc = emit(p, YAML_MAPPING_START_EVENT, &l, k, NULL, 0,
-                                0, 0)) != 0)
+        if (first &&
+            (rc = emit(p, YAML_MAPPING_START_EVENT, &l, k, NULL, 0, 0, 0)) != 0)
             return rc;
         first = 0;
         if ((rc = emit(p, YAML_SCALAR_EVENT, &l, k, p->s + k, i - k,
@@ -348,7 +358,8 @@ static int block_map(fast *p, size_t *at, size_t *no, size_t n, int depth)
         *at = l.next;
         (*no)++;
         k = i; /* the colon */
-        for (i++; i < l.end && p->s[i] == ' ';) i++;
+        for (i++; i < l.end && p->s[i] == ' ';)
+            i++;
         if (i == l.end || p->s[i] == '#')
             rc = empty_value(p, &l, k, at, no, n, depth);
         else
@@ -382,7 +393,8 @@ int kg_yaml__fast(const char *yaml, size_t len, kg_yaml_emit_cb cb,
         if ((rc = emit(&p, YAML_DOCUMENT_START_EVENT, NULL, 0, NULL, 0, 0,
                        0)) != 0 ||
             (rc = block_map(&p, &at, &no, 0, 0)) != 0 ||
-            (rc = emit(&p, YAML_DOCUMENT_END_EVENT, NULL, 0, NULL, 0, 0, 0)) != 0)
+            (rc = emit(&p, YAML_DOCUMENT_END_EVENT, NULL, 0, NULL, 0, 0, 0)) !=
+                0)
             goto done;
     } else if (rc != 2) {
         goto done;

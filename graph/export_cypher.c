@@ -272,6 +272,10 @@ int kg_export__cypher(kg_buf *out, const kg_export_sel *sel, kg_error *err)
         kg_buf_puts(out, "CREATE\n");
         kg_buf_put(out, body.data, body.len);
         kg_buf_puts(out, ";\n");
+    } else {
+        /* A script of comments only is an empty statement, an error in
+         * kgsh and Neo4j alike; this one runs and does nothing. */
+        kg_buf_puts(out, "UNWIND [] AS nothing RETURN nothing;\n");
     }
     error = out->oom ? KG_ENOMEM : KG_OK;
 done:

@@ -390,8 +390,12 @@ typedef struct {
 /** Parse "dot", "graphml", "json", "csv", "csv-gremlin", "cypher". */
 int kg_export_format(const char *name, kg_format *out);
 /**
- * Write the subgraph in the chosen format, sorted so that the same graph
- * gives the same bytes. The CSV formats need two files: use kg_export_csv.
+ * Append the subgraph to out in the chosen format (opts NULL = DOT with
+ * defaults), sorted so that the same graph gives the same bytes. The CSV
+ * formats need two files: use kg_export_csv.
+ * @return KG_OK; KG_ENOTFOUND for a dead id in sg; KG_ETYPE for a bad
+ * rankdir or cluster_by, or a CSV format; KG_ENOMEM. On failure out holds
+ * what it held before.
  */
 int kg_export(kg_buf *out, const kg_graph *g, const kg_subgraph *sg,
               const kg_export_opts *opts, kg_error *err);

@@ -144,8 +144,8 @@ static const char *const sq_text[KG_SQ__COUNT] = {
 int kg_store__fail(kg_store *st, kg_error *err, int rc, const char *what)
 {
     const char *path = st && st->path ? st->path : "?";
-    const char *msg = st && st->db ? sqlite3_errmsg(st->db)
-                                   : sqlite3_errstr(rc);
+    const char *msg =
+        st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
     kg_span none = {0, 0};
 
     switch (rc & 0xff) {
@@ -160,8 +160,8 @@ int kg_store__fail(kg_store *st, kg_error *err, int rc, const char *what)
                             msg);
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
-        return kg_error_set(err, KG_EIO, path, none, "%s: I/O error (%s)",
-                            what, msg);
+        return kg_error_set(err, KG_EIO, path, none, "%s: I/O error (%s)", what,
+                            msg);
     case SQLITE_READONLY:
     case SQLITE_PERM:
         return kg_error_set(err, KG_ESTORE, path, none,
@@ -252,8 +252,7 @@ int kg_store__resolve_vid(kg_store *st, int64_t *vid, kg_error *err)
         return kg_error_set(err, KG_ENOTFOUND, st->path, (kg_span){0, 0},
                             "no version %lld", (long long)*vid);
     if (*vid == 0) {
-        error = kg_store__prepare(st, &s, "SELECT max(id) FROM versions",
-                                  err);
+        error = kg_store__prepare(st, &s, "SELECT max(id) FROM versions", err);
         if (error < 0) return error;
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW)
@@ -263,8 +262,8 @@ int kg_store__resolve_vid(kg_store *st, int64_t *vid, kg_error *err)
         sqlite3_finalize(s);
         return error;
     }
-    error = kg_store__prepare(st, &s, "SELECT 1 FROM versions WHERE id=?1",
-                              err);
+    error =
+        kg_store__prepare(st, &s, "SELECT 1 FROM versions WHERE id=?1", err);
     if (error < 0) return error;
     sqlite3_bind_int64(s, 1, *vid);
     rc = sqlite3_step(s);
@@ -308,15 +307,14 @@ static int migrate(kg_store *st, kg_error *err)
     char sql[96];
     int error;
 
-    error = kg_store__exec(st, "BEGIN IMMEDIATE", "upgrading the schema",
-                           err);
+    error = kg_store__exec(st, "BEGIN IMMEDIATE", "upgrading the schema", err);
     if (error < 0) return error;
     error = pragma_int(st, "PRAGMA user_version", &have, err);
     if (error < 0) goto done;
     for (i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
         if (migrations[i].to <= have) continue;
-        error = kg_store__exec(st, migrations[i].sql, "upgrading the schema",
-                               err);
+        error =
+            kg_store__exec(st, migrations[i].sql, "upgrading the schema", err);
         if (error < 0) goto done;
     }
     snprintf(sql, sizeof sql,
@@ -340,8 +338,8 @@ static int check_schema(kg_store *st, kg_error *err)
 
     if ((error = pragma_int(st, "PRAGMA application_id", &app, err)) < 0 ||
         (error = pragma_int(st, "PRAGMA user_version", &ver, err)) < 0 ||
-        (error = pragma_int(st, "SELECT count(*) FROM sqlite_master",
-                            &ntables, err)) < 0)
+        (error = pragma_int(st, "SELECT count(*) FROM sqlite_master", &ntables,
+                            err)) < 0)
         return error;
     if (app != KG_STORE_APP_ID && (app != 0 || ntables != 0 || ver != 0))
         return kg_error_set(err, KG_ESTORE, st->path, none,
@@ -378,8 +376,8 @@ int kg_store_open(kg_store **out, const char *path, int flags, kg_error *err)
 
     *out = NULL;
     if (!(flags & KG_STORE_CREATE) && !file_exists(path))
-        return kg_error_set(err, KG_ENOTFOUND, path, none,
-                            "no such store (%s)", strerror(errno));
+        return kg_error_set(err, KG_ENOTFOUND, path, none, "no such store (%s)",
+                            strerror(errno));
     st = kg_calloc(1, sizeof *st);
     KG_CHECK_ALLOC(st, err);
     st->path = kg_strdup(path);
@@ -404,9 +402,7 @@ int kg_store_open(kg_store **out, const char *path, int flags, kg_error *err)
     if (!st->readonly) {
         /* WAL is persistent in the file; setting it on an existing WAL
          * store is a no-op. Needs no lock on a new, empty file. */
-        if (getenv("KG_PAGE_SIZE")) { char q[64]; snprintf(q, sizeof q, "PRAGMA page_size=%s", getenv("KG_PAGE_SIZE")); kg_store__exec(st, q, "x", err); }
-        error = kg_store__exec(st, "PRAGMA journal_mode=WAL", "opening",
-                               err);
+        error = kg_store__exec(st, "PRAGMA journal_mode=WAL", "opening", err);
         if (error < 0) goto done;
     }
     error = kg_store__exec(st,
@@ -432,8 +428,10 @@ void kg_store_close(kg_store *st)
 
     if (st == NULL) return;
     if (st->writing) kg_store_rollback(st);
-    for (i = 0; i < KG_SQ__COUNT; i++) sqlite3_finalize(st->sq[i]);
-    for (i = 0; i < 3; i++) kg_buf_free(&st->enc[i]);
+    for (i = 0; i < KG_SQ__COUNT; i++)
+        sqlite3_finalize(st->sq[i]);
+    for (i = 0; i < 3; i++)
+        kg_buf_free(&st->enc[i]);
     sqlite3_close(st->db);
     kg_free(st->path);
     kg_free(st);
@@ -446,8 +444,8 @@ char *kg_store_meta_get(kg_store *st, const char *key)
     sqlite3_stmt *s = NULL;
     char *val = NULL;
 
-    if (kg_store__prepare(st, &s, "SELECT val FROM meta WHERE key=?1",
-                          NULL) < 0)
+    if (kg_store__prepare(st, &s, "SELECT val FROM meta WHERE key=?1", NULL) <
+        0)
         return NULL;
     kg_store__bind_text(s, 1, key);
     if (sqlite3_step(s) == SQLITE_ROW &&

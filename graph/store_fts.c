@@ -21,8 +21,7 @@
 
 #include "store_int.h"
 
-static int query_i64(kg_store *st, const char *sql, int64_t *out,
-                     kg_error *err)
+static int query_i64(kg_store *st, const char *sql, int64_t *out, kg_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc, error = kg_store__prepare(st, &s, sql, err);
@@ -221,8 +220,7 @@ int kg_store_search(kg_store *st, int64_t vid, const char *text, kg_hit_cb cb,
         if ((error = build_tail(st, vid, upto, err)) < 0) goto done;
         tail = 1;
     }
-    error = kg_store__prepare(st, &s, tail ? search_tail_sql : search_sql,
-                              err);
+    error = kg_store__prepare(st, &s, tail ? search_tail_sql : search_sql, err);
     if (error < 0) goto done;
     sqlite3_bind_int64(s, 1, vid);
     kg_store__bind_text(s, 2, text ? text : "");

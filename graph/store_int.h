@@ -40,8 +40,12 @@
 /* Change counters of the open version, in kg_version_info order.
  * ORDER COUNTS */
 enum {
-    KG_CNT_NODES_ADDED, KG_CNT_NODES_REMOVED, KG_CNT_NODES_CHANGED,
-    KG_CNT_EDGES_ADDED, KG_CNT_EDGES_REMOVED, KG_CNT_EDGES_CHANGED,
+    KG_CNT_NODES_ADDED,
+    KG_CNT_NODES_REMOVED,
+    KG_CNT_NODES_CHANGED,
+    KG_CNT_EDGES_ADDED,
+    KG_CNT_EDGES_REMOVED,
+    KG_CNT_EDGES_CHANGED,
     KG_CNT__COUNT
 };
 
@@ -80,16 +84,15 @@ typedef enum {
 
 struct kg_store {
     sqlite3 *db;
-    char *path;         /* file name, for messages                        */
-    int readonly;       /* opened (or forced by the file system) read-only */
-    int writing;        /* a version is open (kg_store_begin)             */
-    int bulk;           /* the open version started from an empty store   */
-    int64_t cur;        /* the open version                               */
+    char *path;   /* file name, for messages                        */
+    int readonly; /* opened (or forced by the file system) read-only */
+    int writing;  /* a version is open (kg_store_begin)             */
+    int64_t cur;  /* the open version                               */
     int64_t mark[KG_RT__COUNT]; /* max rowid per table when cur began     */
     int64_t cnt[KG_CNT__COUNT]; /* changes of cur so far                  */
-    int64_t fts_eager;  /* KG_STORE_FTS_EAGER; tests lower it             */
+    int64_t fts_eager; /* KG_STORE_FTS_EAGER; tests lower it             */
     sqlite3_stmt *sq[KG_SQ__COUNT];
-    kg_buf enc[3];      /* scratch encodings reused by put_doc            */
+    kg_buf enc[3]; /* scratch encodings reused by put_doc            */
 };
 
 /* ---- store.c ---- */
@@ -120,10 +123,24 @@ int kg_store__bind_text(sqlite3_stmt *s, int i, const char *t);
 
 /* ---- store_write.c ---- */
 
+/* Step a write statement to completion, then reset it and clear its
+ * bindings (so SQLITE_STATIC buffers may be reused). */
+int kg_store__step_done(kg_store *st, sqlite3_stmt *s, const char *what,
+                        kg_error *err);
+/* KG_ERROR with a message unless a version is open. */
+int kg_store__need_version(kg_store *st, kg_error *err);
+/* The id of path, adding it when new and add is set; *fresh = 1 when it
+ * was just added (no records can exist). *id = 0 when absent and !add. */
+int kg_store__path_id(kg_store *st, const char *path, int64_t *id, int *fresh,
+                      int add, kg_error *err);
 /* Undo the open version's writes to path_id (delete what it inserted,
- * reopen what it ended) so that a path written twice in one version ends
- * up as if written once. */
+ * reopen what it ended, take back its counts) so that a path written twice
+ * in one version ends up as if written once. */
 int kg_store__undo_path(kg_store *st, int64_t path_id, kg_error *err);
+/* The live doc row of path_id (*doc = 0 when none), after undoing what the
+ * open version already did to that path, if anything. */
+int kg_store__prepare_path(kg_store *st, int64_t path_id, int64_t *doc,
+                           kg_error *err);
 
 /* ---- store_fts.c ---- */
 

@@ -60,17 +60,22 @@ int kg_store__paths(kg_store *st, kg_store_paths *p, kg_error *err)
         kg_store__paths_free(p);
         KG_CHECK_ALLOC(NULL, err);
     }
-    error = kg_store__prepare(st, &s, "SELECT id, path FROM paths"
-                                      " ORDER BY path", err);
+    error = kg_store__prepare(st, &s,
+                              "SELECT id, path FROM paths"
+                              " ORDER BY path",
+                              err);
     if (error < 0) goto done;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         const char *t = (const char *)sqlite3_column_text(s, 1);
         if (id <= 0 || id > max || t == NULL) continue;
         p->rank[id] = r++;
-        p->name[id] = kg_arena_strndup(p->arena, t,
-                                       (size_t)sqlite3_column_bytes(s, 1));
-        if (p->name[id] == NULL) { rc = SQLITE_NOMEM; break; }
+        p->name[id] =
+            kg_arena_strndup(p->arena, t, (size_t)sqlite3_column_bytes(s, 1));
+        if (p->name[id] == NULL) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
     }
     if (rc != SQLITE_DONE) error = kg_store__fail(st, err, rc, "reading paths");
     sqlite3_finalize(s);
@@ -92,9 +97,12 @@ static uint32_t *order_by_path(const kg_store_paths *p, const uint32_t *pid,
         kg_free(order);
         return NULL;
     }
-    for (i = 0; i < n; i++) count[p->rank[pid[i]] + 1]++;
-    for (i = 1; i <= p->n; i++) count[i] += count[i - 1];
-    for (i = 0; i < n; i++) order[count[p->rank[pid[i]]]++] = (uint32_t)i;
+    for (i = 0; i < n; i++)
+        count[p->rank[pid[i]] + 1]++;
+    for (i = 1; i <= p->n; i++)
+        count[i] += count[i - 1];
+    for (i = 0; i < n; i++)
+        order[count[p->rank[pid[i]]]++] = (uint32_t)i;
     kg_free(count);
     return order;
 }
@@ -111,12 +119,14 @@ typedef struct {
     kg_store *st;
     kg_graph *g;
     const kg_store_paths *p;
-    kg_atom *patom;          /* by path id, KG_NONE until first used */
-    char *labjson;           /* last label set parsed (kg_malloc'd)    */
+    kg_atom *patom; /* by path id, KG_NONE until first used */
+    char *labjson;  /* last label set parsed (kg_malloc'd)    */
     kg_atom lab[LOADER_LABELS];
     uint32_t nlab;
-    const char *src;         /* last edge source text and its node     */
+    kg_buf srcbuf; /* last edge source text and its node     */
     kg_id src_id;
+    const char *type_text; /* last edge type and its atom            */
+    kg_atom type;
 } loader;
 
 static int loader_init(loader *L, kg_store *st, kg_graph *g,
@@ -131,7 +141,8 @@ static int loader_init(loader *L, kg_store *st, kg_graph *g,
     L->src_id = KG_NONE;
     if ((L->patom = kg_malloc(p->n * sizeof *L->patom)) == NULL)
         return KG_ENOMEM;
-    for (i = 0; i < p->n; i++) L->patom[i] = KG_NONE;
+    for (i = 0; i < p->n; i++)
+        L->patom[i] = KG_NONE;
     return KG_OK;
 }
 
@@ -139,6 +150,7 @@ static void loader_free(loader *L)
 {
     kg_free(L->patom);
     kg_free(L->labjson);
+    kg_buf_free(&L->srcbuf);
 }
 
 static kg_atom path_atom(loader *L, uint32_t pid)
@@ -152,8 +164,8 @@ static kg_atom path_atom(loader *L, uint32_t pid)
 
 /* ---- applying stored JSON ---- */
 
-static int corrupt(kg_store *st, kg_error *err, const char *file,
-                   uint32_t line, const char *what, const char *why)
+static int corrupt(kg_store *st, kg_error *err, const char *file, uint32_t line,
+                   const char *what, const char *why)
 {
     return kg_error_set(err, KG_ESTORE, st->path, (kg_span){0, 0},
                         "the store file is corrupt: %s of the record at "
@@ -170,8 +182,8 @@ static int add_labels(loader *L, kg_id id)
     return KG_OK;
 }
 
-static int apply_labels(loader *L, kg_id id, const char *json,
-                        const char *file, uint32_t line, kg_error *err)
+static int apply_labels(loader *L, kg_id id, const char *json, const char *file,
+                        uint32_t line, kg_error *err)
 {
     kg_value v;
     kg_error e;
@@ -188,11 +200,10 @@ static int apply_labels(loader *L, kg_id id, const char *json,
     L->nlab = 0;
     kg_error_clear(&e);
     if (kg_json_parse(&v, json, strlen(json), 1, &e) < 0)
-        return e.code == KG_ENOMEM ? kg_error_set(err, KG_ENOMEM, NULL,
-                                                  (kg_span){0, 0},
-                                                  "out of memory")
-                                   : corrupt(L->st, err, file, line,
-                                             "labels", e.msg);
+        return e.code == KG_ENOMEM
+                   ? kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
+                                  "out of memory")
+                   : corrupt(L->st, err, file, line, "labels", e.msg);
     if (v.type != KG_VLIST) {
         kg_value_release(&v);
         return corrupt(L->st, err, file, line, "labels", "not a list");
@@ -231,11 +242,10 @@ static int apply_props(kg_store *st, kg_graph *g, kg_elem kind, kg_id id,
     if (json == NULL) return KG_OK;
     kg_error_clear(&e);
     if (kg_json_parse(&v, json, strlen(json), 1, &e) < 0)
-        return e.code == KG_ENOMEM ? kg_error_set(err, KG_ENOMEM, NULL,
-                                                  (kg_span){0, 0},
-                                                  "out of memory")
-                                   : corrupt(st, err, file, line,
-                                             "properties", e.msg);
+        return e.code == KG_ENOMEM
+                   ? kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
+                                  "out of memory")
+                   : corrupt(st, err, file, line, "properties", e.msg);
     if (v.type != KG_VMAP) {
         kg_value_release(&v);
         return corrupt(st, err, file, line, "properties", "not a map");
@@ -287,8 +297,8 @@ static int add_node(loader *L, nrow *r, uint32_t pid, kg_error *err)
                    : kg_error_set(err, e.code, NULL, (kg_span){0, 0}, "%s",
                                   e.msg);
     if ((error = apply_labels(L, id, r->labels, file, r->line, err)) < 0 ||
-        (error = apply_props(L->st, L->g, KG_NODE, id, r->props, file,
-                             r->line, err)) < 0)
+        (error = apply_props(L->st, L->g, KG_NODE, id, r->props, file, r->line,
+                             err)) < 0)
         return error;
     x = kg_graph__node(L->g, id);
     if (r->text != NULL && r->text[0] != '\0') {
@@ -330,7 +340,10 @@ static int load_nodes(loader *L, int64_t vid, kg_error *err)
             uint32_t *np = kg_realloc(pid, ncap * sizeof *np);
             if (nr) rows = nr;
             if (np) pid = np;
-            if (!nr || !np) { oom = 1; break; }
+            if (!nr || !np) {
+                oom = 1;
+                break;
+            }
             cap = ncap;
         }
         if (id <= 0 || (size_t)id >= p->n) {
@@ -369,7 +382,8 @@ static int load_nodes(loader *L, int64_t vid, kg_error *err)
         error = add_node(L, &rows[order[i]], pid[order[i]], err);
 done:
     sqlite3_finalize(s);
-    for (i = 0; i < n; i++) kg_free(rows[i].text);
+    for (i = 0; i < n; i++)
+        kg_free(rows[i].text);
     kg_free(rows);
     kg_free(pid);
     kg_free(order);
@@ -379,32 +393,27 @@ done:
 
 /* ---- edges ---- */
 
+/* An edge row, its ends already resolved: the link text is only needed
+ * while the row is current, so nothing of it is copied. */
 typedef struct {
-    const char *src, *dst, *props; /* in the load arena */
+    kg_id src, dst;
     kg_atom type;
     uint32_t line;
+    const char *props; /* in the load arena; NULL for most edges */
 } erow;
 
 static int add_edge(loader *L, const erow *r, uint32_t pid, kg_error *err)
 {
     kg_gedge *x;
-    kg_id a, b, e;
+    kg_id e;
     kg_error ee;
 
-    if (L->src == NULL || strcmp(L->src, r->src) != 0) {
-        L->src = r->src;
-        L->src_id = kg_graph_node_resolve(L->g, r->src, NULL);
-    }
-    a = L->src_id;
-    b = kg_graph_node_resolve(L->g, r->dst, NULL);
-    if (a == KG_NONE || b == KG_NONE) return KG_OK; /* see kg_store_diags */
     kg_error_clear(&ee);
-    e = kg_graph_edge_add(L->g, a, b, r->type, &ee);
+    e = kg_graph_edge_add(L->g, r->src, r->dst, r->type, &ee);
     if (e == KG_NONE)
-        return kg_error_set(err, ee.code, NULL, (kg_span){0, 0}, "%s",
-                            ee.msg);
-    if (apply_props(L->st, L->g, KG_EDGE, e, r->props, L->p->name[pid],
-                    r->line, err) < 0)
+        return kg_error_set(err, ee.code, NULL, (kg_span){0, 0}, "%s", ee.msg);
+    if (apply_props(L->st, L->g, KG_EDGE, e, r->props, L->p->name[pid], r->line,
+                    err) < 0)
         return err ? err->code : KG_ESTORE;
     x = kg_graph__edge(L->g, e);
     if ((x->origin = path_atom(L, pid)) == KG_NONE) KG_CHECK_ALLOC(NULL, err);
@@ -412,40 +421,40 @@ static int add_edge(loader *L, const erow *r, uint32_t pid, kg_error *err)
     return KG_OK;
 }
 
-/* One arena block per edge for src, dst and props. */
-static int scan_edge(kg_arena *a, kg_graph *g, sqlite3_stmt *s, erow *r,
-                     kg_atom *last_type, const char **last_text)
+/* Read the current row into r, resolving its ends now that every node is
+ * in the graph. Returns 1 when an end does not resolve (the row is skipped
+ * and kg_store_diags reports it), KG_ESTORE for a row missing a column. */
+static int scan_edge(loader *L, kg_arena *a, sqlite3_stmt *s, erow *r)
 {
     const char *src = (const char *)sqlite3_column_text(s, 1);
-    size_t ls = (size_t)sqlite3_column_bytes(s, 1);
     const char *type = (const char *)sqlite3_column_text(s, 2);
     size_t lt = (size_t)sqlite3_column_bytes(s, 2);
     const char *dst = (const char *)sqlite3_column_text(s, 3);
-    size_t ld = (size_t)sqlite3_column_bytes(s, 3);
     const char *props = (const char *)sqlite3_column_text(s, 4);
-    size_t lp = props ? (size_t)sqlite3_column_bytes(s, 4) : 0;
-    char *block;
 
     if (src == NULL || type == NULL || dst == NULL) return KG_ESTORE;
+    /* A document's edges are consecutive and share their source. */
+    if (L->srcbuf.data == NULL || strcmp(L->srcbuf.data, src) != 0) {
+        kg_buf_reset(&L->srcbuf);
+        if (kg_buf_puts(&L->srcbuf, src) < 0) return KG_ENOMEM;
+        L->src_id = kg_graph_node_resolve(L->g, src, NULL);
+    }
+    r->src = L->src_id;
+    r->dst = kg_graph_node_resolve(L->g, dst, NULL);
+    if (r->src == KG_NONE || r->dst == KG_NONE) return 1;
     /* Edge types repeat: intern only when the type text changes. */
-    if (*last_text == NULL || strcmp(*last_text, type) != 0) {
-        *last_type = kg_graph_atom(g, type, lt);
-        if (*last_type == KG_NONE) return KG_ENOMEM;
-        *last_text = kg_graph_atom_str(g, *last_type);
+    if (L->type_text == NULL || strcmp(L->type_text, type) != 0) {
+        L->type = kg_graph_atom(L->g, type, lt);
+        if (L->type == KG_NONE) return KG_ENOMEM;
+        L->type_text = kg_graph_atom_str(L->g, L->type);
     }
-    block = kg_arena_alloc(a, ls + ld + lp + 3);
-    if (block == NULL) return KG_ENOMEM;
-    memcpy(block, src, ls + 1);
-    memcpy(block + ls + 1, dst, ld + 1);
-    r->src = block;
-    r->dst = block + ls + 1;
-    r->props = NULL;
-    if (props != NULL) {
-        memcpy(block + ls + ld + 2, props, lp + 1);
-        r->props = block + ls + ld + 2;
-    }
-    r->type = *last_type;
+    r->type = L->type;
     r->line = (uint32_t)sqlite3_column_int64(s, 5);
+    r->props = NULL;
+    if (props != NULL &&
+        (r->props = kg_arena_strndup(
+             a, props, (size_t)sqlite3_column_bytes(s, 4))) == NULL)
+        return KG_ENOMEM;
     return KG_OK;
 }
 
@@ -453,14 +462,11 @@ static int load_edges(loader *L, int64_t vid, kg_error *err)
 {
     kg_store *st = L->st;
     const kg_store_paths *p = L->p;
-    kg_graph *g = L->g;
     sqlite3_stmt *s = NULL;
     kg_arena *a = kg_arena_new();
     erow *rows = NULL;
     uint32_t *pid = NULL, *order = NULL;
     size_t n = 0, cap = 0, i;
-    kg_atom last_type = KG_NONE;
-    const char *last_text = NULL;
     int rc = SQLITE_DONE, error;
 
     KG_CHECK_ALLOC(a, err);
@@ -478,14 +484,21 @@ static int load_edges(loader *L, int64_t vid, kg_error *err)
             uint32_t *np = kg_realloc(pid, ncap * sizeof *np);
             if (nr) rows = nr;
             if (np) pid = np;
-            if (!nr || !np) { error = KG_ENOMEM; break; }
+            if (!nr || !np) {
+                error = KG_ENOMEM;
+                break;
+            }
             cap = ncap;
         }
         if (id <= 0 || (size_t)id >= p->n) {
             error = corrupt(st, err, "?", 0, "the path", "unknown path id");
             goto done;
         }
-        error = scan_edge(a, g, s, &rows[n], &last_type, &last_text);
+        error = scan_edge(L, a, s, &rows[n]);
+        if (error == 1) { /* unresolved: left out */
+            error = KG_OK;
+            continue;
+        }
         if (error == KG_ESTORE) {
             error = corrupt(st, err, p->name[id],
                             (uint32_t)sqlite3_column_int64(s, 5), "an edge",
@@ -525,8 +538,8 @@ done:
 
 /* The fingerprint is a cache filled by the first load of a version. It is
  * written only when that costs no waiting: inside this handle's own open
- * version, or when the write lock is free at once; a read-only store or a
- * busy one simply computes it again next time. */
+ * version (for an older version), or when the write lock is free at once;
+ * a read-only store or a busy one simply computes it again next time. */
 static void cache_fingerprint(kg_store *st, int64_t vid, const kg_graph *g)
 {
     uint64_t fp;
@@ -545,8 +558,10 @@ static int stored_fingerprint(kg_store *st, int64_t vid, uint64_t *fp,
     int rc, error;
 
     *fp = 0;
-    error = kg_store__prepare(st, &s, "SELECT fingerprint FROM versions"
-                                      " WHERE id=?1", err);
+    error = kg_store__prepare(st, &s,
+                              "SELECT fingerprint FROM versions"
+                              " WHERE id=?1",
+                              err);
     if (error < 0) return error;
     sqlite3_bind_int64(s, 1, vid);
     rc = sqlite3_step(s);
@@ -597,7 +612,9 @@ done:
         kg_graph_free(g);
         return error;
     }
-    if (fp == 0) cache_fingerprint(st, vid, g);
+    /* The open version may still change: its fingerprint would go stale. */
+    if (fp == 0 && vid != 0 && !(st->writing && vid == st->cur))
+        cache_fingerprint(st, vid, g);
     *out = g;
     return KG_OK;
 }

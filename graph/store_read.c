@@ -23,9 +23,9 @@ void kg_version_info_clear(kg_version_info *v)
     memset(v, 0, sizeof *v);
 }
 
-#define VERSION_COLS                                                        \
-    "SELECT id, commit_id, source, ref, author, message, time, synced_at," \
-    " draft, nodes_added, nodes_removed, nodes_changed, edges_added,"      \
+#define VERSION_COLS                                                           \
+    "SELECT id, commit_id, source, ref, author, message, time, synced_at,"     \
+    " draft, nodes_added, nodes_removed, nodes_changed, edges_added,"          \
     " edges_removed, edges_changed, fingerprint FROM versions"
 
 static char *col_strdup(sqlite3_stmt *s, int i, int *oom)
@@ -155,7 +155,8 @@ int kg_store_version_by_commit(kg_store *st, const char *hex, int64_t *vid,
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
             return kg_error_set(err, KG_ENOTFOUND, st->path, none,
                                 "'%s' is not a commit id (4 to 40 hex "
-                                "digits)", hex);
+                                "digits)",
+                                hex);
         want[i] = c;
     }
     want[len] = '\0';
@@ -200,8 +201,10 @@ int kg_store_set_fingerprint(kg_store *st, int64_t vid, uint64_t fp,
         return kg_error_set(err, KG_ESTORE, st->path, (kg_span){0, 0},
                             "cannot record a fingerprint: the store is "
                             "read-only");
-    error = kg_store__prepare(st, &s, "UPDATE versions SET fingerprint=?2"
-                                      " WHERE id=?1", err);
+    error = kg_store__prepare(st, &s,
+                              "UPDATE versions SET fingerprint=?2"
+                              " WHERE id=?1",
+                              err);
     if (error < 0) return error;
     sqlite3_bind_int64(s, 1, vid);
     sqlite3_bind_int64(s, 2, (int64_t)fp);
@@ -315,7 +318,10 @@ int kg_store_history(kg_store *st, const char *key, kg_history_cb cb,
             if (n == cap) {
                 size_t ncap = cap ? 2 * cap : 8;
                 hist *nh = kg_realloc(h, ncap * sizeof *nh);
-                if (nh == NULL) { oom = 1; break; }
+                if (nh == NULL) {
+                    oom = 1;
+                    break;
+                }
                 h = nh;
                 cap = ncap;
             }
@@ -340,7 +346,7 @@ int kg_store_history(kg_store *st, const char *key, kg_history_cb cb,
         error = kg_error_set(err, KG_ENOTFOUND, st->path, (kg_span){0, 0},
                              "no node with key '%s' in any version", key);
     if (error == KG_OK) {
-        qsort(h, n, sizeof *h, cmp_hist);
+        if (n > 1) qsort(h, n, sizeof *h, cmp_hist);
         for (i = 0; i < n && error == KG_OK; i++) {
             kg_history_item it;
             it.version = h[i].version;
@@ -350,7 +356,8 @@ int kg_store_history(kg_store *st, const char *key, kg_history_cb cb,
             error = cb(&it, payload);
         }
     }
-    for (i = 0; i < n; i++) kg_free(h[i].path);
+    for (i = 0; i < n; i++)
+        kg_free(h[i].path);
     kg_free(h);
     return error;
 }
@@ -382,7 +389,10 @@ static void dl_add(dlist *l, uint32_t pid, uint32_t line, uint32_t col,
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 64;
         ditem *v = kg_realloc(l->v, cap * sizeof *v);
-        if (v == NULL) { l->oom = 1; return; }
+        if (v == NULL) {
+            l->oom = 1;
+            return;
+        }
         l->v = v;
         l->cap = cap;
     }
@@ -427,8 +437,7 @@ static void node_diags(sqlite3_stmt *s, kg_graph *g, dlist *l)
     if (!valid_pid(l->paths, pid) || key == NULL) return;
     if ((id = kg_graph_node_find(g, key)) == KG_NONE) return;
     won = kg_graph_origin(g, KG_NODE, id, &wline);
-    if (won == NULL ||
-        (strcmp(won, l->paths->name[pid]) == 0 && wline == line))
+    if (won == NULL || (strcmp(won, l->paths->name[pid]) == 0 && wline == line))
         return;
     kg_buf_reset(&l->b);
     kg_buf_printf(&l->b,
@@ -480,15 +489,15 @@ static void edge_diags(sqlite3_stmt *s, kg_graph *g, dlist *l)
 
 /* Run one diagnostics query over the rows valid at vid. kind: 0 parse
  * diagnostics, 1 nodes, 2 edges. */
-static int diag_scan(kg_store *st, int64_t vid, int kind, kg_graph *g,
-                     dlist *l, kg_error *err)
+static int diag_scan(kg_store *st, int64_t vid, int kind, kg_graph *g, dlist *l,
+                     kg_error *err)
 {
     static const char *const sql[] = {
-        "SELECT path_id, line, col, severity, msg FROM diags WHERE"
-            KG_STORE_VALID_AT,
+        "SELECT path_id, line, col, severity, msg FROM diags "
+        "WHERE" KG_STORE_VALID_AT,
         "SELECT path_id, key, line FROM nodes WHERE" KG_STORE_VALID_AT,
-        "SELECT path_id, src, type, dst, line, col FROM edges WHERE"
-            KG_STORE_VALID_AT,
+        "SELECT path_id, src, type, dst, line, col FROM edges "
+        "WHERE" KG_STORE_VALID_AT,
     };
     sqlite3_stmt *s = NULL;
     int rc, error = kg_store__prepare(st, &s, sql[kind], err);
@@ -511,8 +520,7 @@ static int diag_scan(kg_store *st, int64_t vid, int kind, kg_graph *g,
         kg_buf_reset(&l->b);
         kg_buf_puts(&l->b, msg ? msg : "");
         dl_add(l, (uint32_t)pid, (uint32_t)sqlite3_column_int64(s, 1),
-               (uint32_t)sqlite3_column_int64(s, 2),
-               sqlite3_column_int(s, 3));
+               (uint32_t)sqlite3_column_int64(s, 2), sqlite3_column_int(s, 3));
     }
     sqlite3_finalize(s);
     if (l->oom) KG_CHECK_ALLOC(NULL, err);
@@ -546,7 +554,7 @@ int kg_store_diags(kg_store *st, int64_t vid, kg_graph *g, kg_diag_cb cb,
         goto done;
     kg_store__read_end(st, started);
     started = 0;
-    qsort(l.v, l.n, sizeof *l.v, cmp_ditem);
+    if (l.n > 1) qsort(l.v, l.n, sizeof *l.v, cmp_ditem);
     for (i = 0; i < l.n && error == KG_OK; i++) {
         kg_diag d;
         d.line = l.v[i].line;
@@ -557,7 +565,8 @@ int kg_store_diags(kg_store *st, int64_t vid, kg_graph *g, kg_diag_cb cb,
     }
 done:
     kg_store__read_end(st, started);
-    for (i = 0; i < l.n; i++) kg_free(l.v[i].msg);
+    for (i = 0; i < l.n; i++)
+        kg_free(l.v[i].msg);
     kg_free(l.v);
     kg_buf_free(&l.b);
     kg_store__paths_free(&p);

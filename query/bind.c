@@ -100,6 +100,7 @@ static const char *type_word(int t)
     case KG_BT_NODE: return "a node";
     case KG_BT_REL: return "a relationship";
     case KG_BT_PATH: return "a path";
+    case KG_BT_RELS: return "a list of relationships";
     default: return "a value";
     }
 }
@@ -181,6 +182,22 @@ static int bind_pattern_expr(kg_binder *b, ast_expr *e)
     return KG_OK;
 }
 
+/* An operand of AND / OR / XOR / NOT that can never be a boolean (a
+ * number, string, list or map literal) is an error before running. */
+static int check_bool(kg_binder *b, const ast_expr *e)
+{
+    if (!e) return KG_OK;
+    if ((e->kind == AST_E_LIT && e->val.type != KG_VBOOL &&
+         e->val.type != KG_VNULL) ||
+        e->kind == AST_E_LIST || e->kind == AST_E_MAP)
+        return kg_bind__fail(b, KG_ETYPE, e->span,
+                             "expected a Boolean, got %s",
+                             e->kind == AST_E_LIST  ? "List"
+                             : e->kind == AST_E_MAP ? "Map"
+                                                    : kg_value_type_name(e->val.type));
+    return KG_OK;
+}
+
 int kg_bind__expr(kg_binder *b, ast_expr *e)
 {
     uint32_t i, saved;
@@ -194,6 +211,7 @@ int kg_bind__expr(kg_binder *b, ast_expr *e)
                                  "parameter $%s is not set", e->name);
         return KG_OK;
     case AST_E_VAR:
+        if (e->flags & AST_F_KEYREF) return KG_OK; /* slot set later */
         if (!(v = kg_bind__lookup(b, e->name)))
             return kg_bind__fail(b, KG_ESYNTAX, e->span,
                                  "variable '%s' not defined", e->name);
@@ -202,6 +220,11 @@ int kg_bind__expr(kg_binder *b, ast_expr *e)
     case AST_E_PROP:
         e->atom = kg_graph_atom_find(b->g, e->name, strlen(e->name));
         if (strcmp(e->name, "id") == 0) e->flags |= AST_F_ISID;
+        if (e->a->kind == AST_E_VAR && (v = kg_bind__lookup(b, e->a->name)) &&
+            (v->type == KG_BT_PATH || v->type == KG_BT_RELS))
+            return kg_bind__fail(b, KG_ETYPE, e->span,
+                                 "cannot read property '%s' of %s", e->name,
+                                 type_word(v->type));
         return kg_bind__expr(b, e->a);
     case AST_E_HASLABEL:
         if (!(e->atoms = find_atoms(b, e->names, e->nnames, 0)) && e->nnames)
@@ -256,6 +279,12 @@ int kg_bind__expr(kg_binder *b, ast_expr *e)
         for (i = 0; i < e->nargs; i++)
             if (e->args[i] && kg_bind__expr(b, e->args[i]) < 0) return b->rc;
         return KG_OK;
+    case AST_E_NOT:
+    case AST_E_BINOP:
+        if ((e->kind == AST_E_NOT || e->op <= AST_OP_AND) &&
+            (check_bool(b, e->a) < 0 || check_bool(b, e->b) < 0))
+            return b->rc;
+        break;
     default: break;
     }
     /* generic: operands and argument lists */
@@ -327,20 +356,20 @@ static int bind_rel(kg_binder *b, ast_rel_pat *r, int mode, int32_t *seen,
                                  "variable '%s' is already defined", r->var);
     }
     if (v) {
+        if (r->varlen ? v->type != KG_BT_ANY && v->type != KG_BT_RELS
+                      : v->type != KG_BT_REL && v->type != KG_BT_ANY)
+            return kg_bind__fail(b, KG_ETYPE, r->span,
+                                 "variable '%s' is %s, not a relationship",
+                                 r->var, type_word(v->type));
         for (i = 0; i < nseen; i++)
             if (seen[i] == v->slot)
                 return kg_bind__fail(b, KG_ESYNTAX, r->span,
                                      "relationship variable '%s' is used "
                                      "twice in one pattern", r->var);
-        if (r->varlen ? v->type != KG_BT_ANY
-                      : v->type != KG_BT_REL && v->type != KG_BT_ANY)
-            return kg_bind__fail(b, KG_ETYPE, r->span,
-                                 "variable '%s' is %s, not a relationship",
-                                 r->var, type_word(v->type));
         r->slot = v->slot;
     } else {
         r->slot = kg_bind__declare(b, r->var,
-                                   r->varlen ? KG_BT_ANY : KG_BT_REL);
+                                   r->varlen ? KG_BT_RELS : KG_BT_REL);
         if (r->slot < 0) return b->rc;
         r->is_new = 1;
         if (!r->var) b->nvars--;
@@ -358,18 +387,33 @@ int kg_bind__pattern(kg_binder *b, ast_pattern *pat, int mode)
     for (i = 0; i < pat->npaths; i++) {
         ast_path *path = pat->paths[i];
         if (path->var) {
-            kg_bvar *v = kg_bind__lookup(b, path->var);
-            if (v)
+            int clash = kg_bind__lookup(b, path->var) != NULL;
+            for (j = 0; j <= path->nrels && !clash; j++)
+                clash = (path->nodes[j]->var &&
+                         strcmp(path->nodes[j]->var, path->var) == 0) ||
+                        (j < path->nrels && path->rels[j]->var &&
+                         strcmp(path->rels[j]->var, path->var) == 0);
+            if (clash)
                 return kg_bind__fail(b, KG_ESYNTAX, path->span,
                                      "variable '%s' is already defined",
                                      path->var);
         }
+        if ((mode == KG_PAT_CREATE || mode == KG_PAT_MERGE) && !path->nrels &&
+            path->nodes[0]->var && kg_bind__lookup(b, path->nodes[0]->var))
+            return kg_bind__fail(b, KG_ESYNTAX, path->nodes[0]->span,
+                                 "variable '%s' is already defined",
+                                 path->nodes[0]->var);
         for (j = 0; j <= path->nrels; j++) {
-            if (bind_node(b, path->nodes[j], mode, b->news + first,
+            /* b->news is NULL until the first declaration, and NULL + 0
+             * is undefined behaviour (UBSan); it may also move (realloc),
+             * so it is read again for each call */
+            if (bind_node(b, path->nodes[j], mode,
+                          b->news ? b->news + first : NULL,
                           b->nnews - first) < 0)
                 return b->rc;
             if (j < path->nrels &&
-                bind_rel(b, path->rels[j], mode, b->news + first,
+                bind_rel(b, path->rels[j], mode,
+                         b->news ? b->news + first : NULL,
                          b->nnews - first) < 0)
                 return b->rc;
         }

@@ -41,6 +41,20 @@ static ast_expr *subst(kg_binder *b, ast_expr *e, const ast_proj *pr)
     return e;
 }
 
+/* Point the key references made by unambiguous() at the key columns. */
+static void patch_keyrefs(ast_expr *e, const ast_proj *pr)
+{
+    uint32_t i;
+    if (!e) return;
+    if (e->kind == AST_E_VAR && (e->flags & AST_F_KEYREF))
+        e->slot = pr->items[e->slot2].slot;
+    if (e->kind == AST_E_PATTERN || e->kind == AST_E_PATCOMP) return;
+    patch_keyrefs(e->a, pr);
+    patch_keyrefs(e->b, pr);
+    patch_keyrefs(e->c, pr);
+    for (i = 0; i < e->nargs; i++) patch_keyrefs(e->args[i], pr);
+}
+
 static int has_var(const ast_expr *e)
 {
     uint32_t i;
@@ -74,6 +88,64 @@ static int name_cmp(const void *pa, const void *pb)
 {
     const kg_bvar *a = pa, *b = pb;
     return strcmp(a->name, b->name);
+}
+
+static int has_agg(const ast_expr *e)
+{
+    uint32_t i;
+    const kg_func *f;
+    if (!e) return 0;
+    if (e->kind == AST_E_COUNTSTAR) return 1;
+    if (e->kind == AST_E_CALL && (f = kg_func__find(e->name)) && f->agg) return 1;
+    if (e->kind == AST_E_PATTERN || e->kind == AST_E_PATCOMP) return 0;
+    if (has_agg(e->a) || has_agg(e->b) || has_agg(e->c)) return 1;
+    for (i = 0; i < e->nargs; i++)
+        if (has_agg(e->args[i])) return 1;
+    return 0;
+}
+
+/* In an expression that aggregates, what lies outside the aggregate calls
+ * is evaluated once per group, so it may only use grouping keys: a key
+ * that is a variable or a property of one (`n.city, n.city + count(*)`),
+ * rewritten here to read the key's column. Anything else is ambiguous. */
+static ast_expr *unambiguous(kg_binder *b, ast_expr *e, const ast_proj *pr,
+                             const ast_item *self)
+{
+    ast_expr *ref;
+    uint32_t i;
+    const kg_func *f;
+    if (!e || b->rc) return e;
+    if (e->kind == AST_E_COUNTSTAR ||
+        (e->kind == AST_E_CALL && (f = kg_func__find(e->name)) && f->agg))
+        return e;
+    for (i = 0; i < pr->nitems; i++) {
+        const ast_item *it = &pr->items[i];
+        const ast_expr *k = it->expr;
+        if (it == self || has_agg(k)) continue;
+        if ((k->kind == AST_E_VAR ||
+             (k->kind == AST_E_PROP && k->a->kind == AST_E_VAR)) &&
+            kg_ast_expr_same(e, k)) {
+            if (!(ref = var_node(b, it->alias ? it->alias : it->name, e->span)))
+                return e;
+            if (self) { /* an item: bound before its column exists */
+                ref->flags |= AST_F_KEYREF;
+                ref->slot2 = (int32_t)i;
+            }
+            return ref;
+        }
+    }
+    if (e->kind == AST_E_VAR) {
+        kg_bind__fail(b, KG_ESYNTAX, e->span,
+                      "'%s' is used next to an aggregate but is not a "
+                      "grouping key", e->name);
+        return e;
+    }
+    if (e->kind == AST_E_PATTERN || e->kind == AST_E_PATCOMP) return e;
+    e->a = unambiguous(b, e->a, pr, self);
+    e->b = unambiguous(b, e->b, pr, self);
+    e->c = unambiguous(b, e->c, pr, self);
+    for (i = 0; i < e->nargs; i++) e->args[i] = unambiguous(b, e->args[i], pr, self);
+    return e;
 }
 
 /* WITH * / RETURN *: one item per named variable in scope, by name. */
@@ -129,8 +201,18 @@ static int bind_proj(kg_binder *b, ast_clause *c)
     uint32_t i, j, old = b->nvars, nnew;
     uint8_t *types;
     if (pr->star && expand_star(b, c) < 0) return b->rc;
-    for (i = 0; i < pr->norder; i++)
-        pr->order[i].expr = subst(b, pr->order[i].expr, pr);
+    for (i = 0; i < pr->norder; i++) {
+        ast_expr *o = pr->order[i].expr;
+        int whole = 0;
+        for (j = 0; j < pr->nitems; j++) whole |= kg_ast_expr_same(o, pr->items[j].expr);
+        if (!whole && has_agg(o)) o = unambiguous(b, o, pr, NULL);
+        pr->order[i].expr = subst(b, o, pr);
+    }
+    for (i = 0; i < pr->nitems; i++)
+        if (has_agg(pr->items[i].expr))
+            pr->items[i].expr = unambiguous(b, pr->items[i].expr, pr,
+                                            &pr->items[i]);
+    if (b->rc) return b->rc;
     if (!(types = kg_arena_alloc(b->arena, pr->nitems + 1)))
         return kg_bind__fail(b, KG_ENOMEM, c->span, "out of memory");
     b->proj = pr;
@@ -158,6 +240,8 @@ static int bind_proj(kg_binder *b, ast_clause *c)
         if (it->slot < 0) return b->rc;
     }
     nnew = b->nvars - old;
+    for (i = 0; i < pr->nitems; i++)
+        if (pr->items[i].has_agg) patch_keyrefs(pr->items[i].expr, pr);
     /* ORDER BY: old variables stay visible unless the rows were grouped */
     if (pr->aggregating || pr->distinct) {
         memmove(b->vars, b->vars + old, nnew * sizeof *b->vars);
@@ -166,14 +250,15 @@ static int bind_proj(kg_binder *b, ast_clause *c)
     }
     for (i = 0; i < pr->norder; i++)
         if (kg_bind__expr(b, pr->order[i].expr) < 0) return b->rc;
+    /* WITH ... WHERE sees the same variables as ORDER BY (the TCK's
+     * `OPTIONAL MATCH (a)-[r]->(c) WITH c WHERE r IS NULL`) */
+    if (kg_bind__expr(b, pr->where) < 0) return b->rc;
     if (old) {
         memmove(b->vars, b->vars + old, nnew * sizeof *b->vars);
         b->nvars = nnew;
     }
-    if (bind_const(b, pr->skip, "SKIP") < 0 ||
-        bind_const(b, pr->limit, "LIMIT") < 0)
-        return b->rc;
-    return kg_bind__expr(b, pr->where);
+    return bind_const(b, pr->skip, "SKIP") < 0 ? b->rc
+                                                : bind_const(b, pr->limit, "LIMIT");
 }
 
 static int bind_sets(kg_binder *b, ast_set *sets, uint32_t n)

@@ -52,7 +52,7 @@ static int f_type(kg_exec *x, const ast_expr *c, kg_value *a, uint32_t n,
     if (a[0].type == KG_VNULL) return KG_OK;
     if (a[0].type != KG_VREL)
         return kg_func__argerr(x, c, 0, "a relationship", &a[0]);
-    if (!kg_graph_alive(x->g, KG_EDGE, a[0].u.id)) return dead(x, c, &a[0]);
+    /* a deleted relationship keeps its type (RETURN type(r) after DELETE) */
     s = kg_graph_atom_str(x->g, kg_graph_edge_type(x->g, a[0].u.id));
     *out = kg_value_string(s, strlen(s));
     return KG_OK;

@@ -13,8 +13,10 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* count lives apart from the rest of the state (op_agg.counts) so that
+ * count(*) over many groups touches 8 bytes per row, not a whole state. */
 typedef struct {
-    int64_t count, isum;
+    int64_t isum;
     double fsum;
     int isfloat, allint;
     kg_value val;       /* min, max, collect                          */
@@ -29,8 +31,12 @@ typedef struct {
     kg_agg_spec s;
     kg_rowset groups;
     agg_state *st;      /* groups.n * naggs */
+    int64_t *counts;    /* groups.n * naggs */
     size_t capst;
     int consumed;
+    int by_node;        /* no stored `id` anywhere: n.id keys group by n */
+    uint32_t *nodemap;  /* single n.id key: node id -> group            */
+    size_t nnodemap;
     size_t pos;
     kg_value *keybuf;
 } op_agg;
@@ -54,13 +60,14 @@ static int type_err(kg_exec *x, const ast_expr *call, const kg_value *v)
                          kg_value_type_name(v->type));
 }
 
-static int update(kg_exec *x, const ast_expr *call, agg_state *a)
+static int update(kg_exec *x, const ast_expr *call, agg_state *a,
+                  int64_t *count)
 {
     kg_value v;
     int rc = KG_OK, added;
     size_t pos;
     if (call->kind == AST_E_COUNTSTAR) {
-        a->count++;
+        (*count)++;
         return KG_OK;
     }
     if ((rc = kg_expr__eval(x, call->args[0], &v)) < 0) return rc;
@@ -72,7 +79,7 @@ static int update(kg_exec *x, const ast_expr *call, agg_state *a)
         if (!added) goto done;
     }
     switch (call->op) {
-    case KG_AGG_COUNT: a->count++; break;
+    case KG_AGG_COUNT: (*count)++; break;
     case KG_AGG_SUM:
     case KG_AGG_AVG:
         if (v.type == KG_VINT && call->op == KG_AGG_SUM) {
@@ -90,7 +97,7 @@ static int update(kg_exec *x, const ast_expr *call, agg_state *a)
             rc = type_err(x, call, &v);
             goto done;
         }
-        a->count++;
+        (*count)++;
         break;
     case KG_AGG_MIN:
     case KG_AGG_MAX:
@@ -145,23 +152,23 @@ static int dbl_cmp(const void *pa, const void *pb)
 }
 
 static int finish(kg_exec *x, const ast_expr *call, agg_state *a,
-                  kg_value *out)
+                  int64_t count, kg_value *out)
 {
     double mean = 0, ss = 0, p;
     size_t i;
     *out = KG_NULL_VALUE;
     if (call->kind == AST_E_COUNTSTAR) {
-        *out = kg_value_int(a->count);
+        *out = kg_value_int(count);
         return KG_OK;
     }
     switch (call->op) {
-    case KG_AGG_COUNT: *out = kg_value_int(a->count); return KG_OK;
+    case KG_AGG_COUNT: *out = kg_value_int(count); return KG_OK;
     case KG_AGG_SUM:
         *out = a->isfloat ? kg_value_float(a->fsum + (double)a->isum)
                           : kg_value_int(a->isum);
         return KG_OK;
     case KG_AGG_AVG:
-        if (a->count) *out = kg_value_float(a->fsum / (double)a->count);
+        if (count) *out = kg_value_float(a->fsum / (double)count);
         return KG_OK;
     case KG_AGG_MIN:
     case KG_AGG_MAX: *out = kg_value_retain(&a->val); return KG_OK;
@@ -214,11 +221,16 @@ static int add_group_states(op_agg *g, kg_exec *x)
     if (need > g->capst) {
         size_t cap = g->capst ? g->capst * 2 : 64;
         agg_state *st;
+        int64_t *c;
         while (cap < need) cap *= 2;
         st = kg_realloc(g->st, cap * sizeof *st);
-        if (!st) return kg_exec__fail(x, KG_ENOMEM, g->base.span, "out of memory");
+        if (st) g->st = st;
+        c = st ? kg_realloc(g->counts, cap * sizeof *c) : NULL;
+        if (!st || !c)
+            return kg_exec__fail(x, KG_ENOMEM, g->base.span, "out of memory");
         memset(st + g->capst, 0, (cap - g->capst) * sizeof *st);
-        g->st = st;
+        memset(c + g->capst, 0, (cap - g->capst) * sizeof *c);
+        g->counts = c;
         g->capst = cap;
     }
     return kg_exec__mem(x, (long long)(g->s.naggs * sizeof(agg_state) + 64),
@@ -230,16 +242,45 @@ static int consume(op_agg *g, kg_exec *x)
     int rc, added;
     uint32_t i;
     size_t pos;
+    g->by_node = kg_graph_atom_find(x->g, "id", 2) == KG_NONE;
+    if (g->by_node && g->s.nkeys == 1 && g->s.key_node[0] >= 0) {
+        size_t n = kg_graph_cap(x->g, KG_NODE);
+        if ((g->nodemap = kg_malloc((n + 1) * sizeof *g->nodemap)) != NULL) {
+            memset(g->nodemap, 0xff, (n + 1) * sizeof *g->nodemap);
+            g->nnodemap = n;
+        }
+    }
     while ((rc = kg_op__next(g->base.child, x)) == 1) {
-        for (i = 0; i < g->s.nkeys; i++)
-            if ((rc = kg_expr__eval(x, g->s.keys[i], &g->keybuf[i])) < 0)
+        for (i = 0; i < g->s.nkeys; i++) {
+            const kg_value *n = g->s.key_node[i] >= 0 && g->by_node
+                                    ? &x->row[g->s.key_node[i]]
+                                    : NULL;
+            if (n && n->type == KG_VNODE) {
+                /* n.id is the node's key, unique: group by the node */
+                g->keybuf[i] = kg_qv__real_key(x, n->u.id) ? *n : KG_NULL_VALUE;
+            } else if ((rc = kg_expr__eval(x, g->s.keys[i], &g->keybuf[i])) < 0) {
                 return rc;
-        rc = kg_rowset__add(&g->groups, g->keybuf, &pos, &added);
+            }
+        }
+        if (g->nodemap && g->keybuf[0].type == KG_VNODE &&
+            g->keybuf[0].u.id < g->nnodemap &&
+            g->nodemap[g->keybuf[0].u.id] != UINT32_MAX) {
+            /* one node key: a direct array beats hashing */
+            pos = g->nodemap[g->keybuf[0].u.id];
+            added = 0;
+            rc = KG_OK;
+        } else {
+            rc = kg_rowset__add(&g->groups, g->keybuf, &pos, &added);
+            if (rc == KG_OK && g->nodemap && g->keybuf[0].type == KG_VNODE &&
+                g->keybuf[0].u.id < g->nnodemap)
+                g->nodemap[g->keybuf[0].u.id] = (uint32_t)pos;
+        }
         for (i = 0; i < g->s.nkeys; i++) kg_value_release(&g->keybuf[i]);
         if (rc < 0) return kg_exec__fail(x, KG_ENOMEM, g->base.span, "out of memory");
         if (added && (rc = add_group_states(g, x)) < 0) return rc;
         for (i = 0; i < g->s.naggs; i++)
-            if ((rc = update(x, g->s.aggs[i], &g->st[pos * g->s.naggs + i])) < 0)
+            if ((rc = update(x, g->s.aggs[i], &g->st[pos * g->s.naggs + i],
+                             &g->counts[pos * g->s.naggs + i])) < 0)
                 return rc;
         if ((rc = kg_exec__tick(x)) < 0) return rc;
     }
@@ -263,13 +304,17 @@ static int agg_next(kg_op *op, kg_exec *x)
         g->pos = 0;
     }
     if (g->pos >= g->groups.n) return 0;
-    for (i = 0; i < g->s.nkeys; i++)
+    for (i = 0; i < g->s.nkeys; i++) {
+        const kg_value *k = &g->groups.vals[g->pos * g->s.nkeys + i];
+        if (k->type == KG_VNODE && g->s.key_node[i] >= 0 && g->by_node)
+            k = kg_qv__prop(x, KG_NODE, k->u.id, KG_NONE, 1);
         kg_exec__set(x, g->s.key_slots[i],
-                     kg_value_retain(&g->groups.vals[g->pos * g->s.nkeys + i]));
+                     k ? kg_value_retain(k) : KG_NULL_VALUE);
+    }
     for (i = 0; i < g->s.naggs; i++) {
         kg_value v;
-        if ((rc = finish(x, g->s.aggs[i], &g->st[g->pos * g->s.naggs + i], &v)) <
-            0)
+        size_t k = g->pos * g->s.naggs + i;
+        if ((rc = finish(x, g->s.aggs[i], &g->st[k], g->counts[k], &v)) < 0)
             return rc;
         kg_exec__set(x, g->s.aggs[i]->slot, v);
     }
@@ -286,10 +331,15 @@ static void agg_clear(op_agg *g)
 {
     size_t i;
     uint32_t w = g->groups.width;
-    for (i = 0; i < g->groups.n * g->s.naggs; i++) state_free(&g->st[i]);
+    for (i = 0; i < g->groups.n * g->s.naggs; i++) {
+        state_free(&g->st[i]);
+        g->counts[i] = 0;
+    }
     kg_rowset__free(&g->groups);
     g->groups.width = w;
     g->consumed = 0;
+    kg_free(g->nodemap);
+    g->nodemap = NULL;
 }
 
 static void agg_reset(kg_op *op)
@@ -302,6 +352,7 @@ static void agg_free(kg_op *op)
     op_agg *g = (op_agg *)op;
     agg_clear(g);
     kg_free(g->st);
+    kg_free(g->counts);
     kg_free(g->keybuf);
 }
 

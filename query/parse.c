@@ -372,6 +372,22 @@ static ast_expr *prop_target(kg_parser *p, ast_expr *e)
 static int parse_set_item(kg_parser *p, ast_set *s, int remove)
 {
     uint32_t start = p->tok.span.offset;
+    if (kg_parse__check(p, KG_TOK_LPAREN)) {
+        /* (expr).prop = value: the target is any expression in brackets */
+        s->target = kg_parse__postfix(p);
+        if (!s->target) return p->rc;
+        if (s->target->kind != AST_E_PROP)
+            return kg_parse__fail(p, KG_ESYNTAX, s->target->span,
+                                  "expected a property to %s",
+                                  remove ? "remove" : "set");
+        s->kind = remove ? AST_REMOVE_PROP : AST_SET_PROP;
+        if (!remove) {
+            if (kg_parse__expect(p, KG_TOK_EQ, "'='") < 0) return p->rc;
+            if (!(s->value = kg_parse__expr(p))) return p->rc;
+        }
+        s->span = (kg_span){start, p->prev.span.offset + p->prev.span.len - start};
+        return KG_OK;
+    }
     s->target = var_expr(p);
     if (!s->target) return p->rc;
     if (kg_parse__check(p, KG_TOK_COLON)) {

@@ -72,6 +72,9 @@ int kg_parse__peek(kg_parser *p);
 /* ---- parse_expr.c ---- */
 ast_expr *kg_parse__expr(kg_parser *p);
 ast_expr *kg_parse__map_literal(kg_parser *p);
+/** An atom with its postfix operators (.name, [i], :Label), no binary
+ * operators: the target of SET (expr).prop. */
+ast_expr *kg_parse__postfix(kg_parser *p);
 
 /* ---- parse_pattern.c ---- */
 ast_pattern *kg_parse__pattern(kg_parser *p);

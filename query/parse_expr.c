@@ -598,6 +598,12 @@ static ast_expr *subexpr(kg_parser *p, int limit)
     return p->rc ? NULL : e;
 }
 
+ast_expr *kg_parse__postfix(kg_parser *p)
+{
+    if (p->rc) return NULL;
+    return postfix(p, atom(p));
+}
+
 ast_expr *kg_parse__expr(kg_parser *p)
 {
     if (p->rc) return NULL;

@@ -98,7 +98,6 @@ static int hop_count(kg_parser *p, uint32_t *out)
 /* range -> '*' [INT] ['..' [INT]] */
 static int range(kg_parser *p, ast_rel_pat *r)
 {
-    kg_span at = p->tok.span;
     r->varlen = 1;
     r->min = 1;
     r->max = UINT32_MAX;
@@ -112,10 +111,7 @@ static int range(kg_parser *p, ast_rel_pat *r)
         if (kg_parse__check(p, KG_TOK_INT) && hop_count(p, &r->max) < 0)
             return p->rc;
     }
-    if (r->max < r->min)
-        return kg_parse__fail(p, KG_ESYNTAX, kg_ast_join(at, p->prev.span),
-                              "hop range *%u..%u is empty", r->min, r->max);
-    return KG_OK;
+    return KG_OK; /* an empty range (*3..1) is legal and matches nothing */
 }
 
 /* detail -> '[' [name] [':' name {'|' [':'] name}] [range] [props] ']' */

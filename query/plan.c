@@ -52,13 +52,20 @@ static int plan_proj(kg_plan *p, kg_op **cur, ast_clause *c)
         s.key_slots = kg_arena_alloc(p->arena, (n + 1) * sizeof *s.key_slots);
         s.post = kg_arena_alloc(p->arena, (n + 1) * sizeof *s.post);
         s.post_slots = kg_arena_alloc(p->arena, (n + 1) * sizeof *s.post_slots);
-        if (!s.keys || !s.key_slots || !s.post || !s.post_slots)
+        s.key_node = kg_arena_alloc(p->arena, (n + 1) * sizeof *s.key_node);
+        if (!s.keys || !s.key_slots || !s.post || !s.post_slots || !s.key_node)
             return nomem(p, c->span);
         for (i = 0; i < n; i++) {
             if (pr->items[i].has_agg) {
                 s.post[s.npost] = exprs[i];
                 s.post_slots[s.npost++] = slots[i];
             } else {
+                const ast_expr *e = exprs[i];
+                s.key_node[s.nkeys] = e->kind == AST_E_PROP &&
+                                              (e->flags & AST_F_ISID) &&
+                                              e->a->kind == AST_E_VAR
+                                          ? e->a->slot
+                                          : -1;
                 s.keys[s.nkeys] = exprs[i];
                 s.key_slots[s.nkeys++] = slots[i];
             }
@@ -80,12 +87,27 @@ static int plan_proj(kg_plan *p, kg_op **cur, ast_clause *c)
     if (pr->distinct &&
         wrap(p, cur, kg_op_new_distinct(*cur, slots, n), c->span) < 0)
         return KG_ENOMEM;
-    if (pr->norder &&
-        wrap(p, cur,
-             kg_op_new_sort(*cur, pr->order, pr->norder, slots, n, pr->skip,
-                            pr->limit),
-             c->span) < 0)
-        return KG_ENOMEM;
+    if (pr->norder) {
+        /* the sort carries the columns, and what WITH's WHERE still reads */
+        int32_t *keep = slots;
+        uint32_t nkeep = n;
+        if (pr->where) {
+            uint32_t nd = 0, cap;
+            kg_plan__deps(pr->where, NULL, &nd, 0); /* count */
+            cap = nd;
+            if (!(keep = kg_arena_alloc(p->arena, (n + cap + 1) * sizeof *keep)))
+                return nomem(p, c->span);
+            memcpy(keep, slots, n * sizeof *keep);
+            nd = 0;
+            kg_plan__deps(pr->where, keep + n, &nd, cap);
+            nkeep = n + (nd < cap ? nd : cap);
+        }
+        if (wrap(p, cur,
+                 kg_op_new_sort(*cur, pr->order, pr->norder, keep, nkeep,
+                                pr->skip, pr->limit),
+                 c->span) < 0)
+            return KG_ENOMEM;
+    }
     if ((pr->skip || pr->limit) &&
         wrap(p, cur, kg_op_new_limit(*cur, pr->skip, pr->limit), c->span) < 0)
         return KG_ENOMEM;

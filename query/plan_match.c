@@ -274,6 +274,22 @@ static int label_check(mctx *m, kg_op **cur, const ast_node_pat *n)
     return add_conj(m, e) < 0 ? KG_ENOMEM : place(m, cur, 0);
 }
 
+/* After an operator bound relationship r: remember it for isomorphism
+ * (later relationships of this MATCH must differ) and place filters. */
+static int rel_bound(mctx *m, kg_op **cur, const ast_rel_pat *r)
+{
+    kg_plan *p = m->p;
+    int32_t *nr = kg_arena_alloc(p->arena, (m->nrels + 1) * sizeof *nr);
+    if (!nr) return kg_plan__fail(p, KG_ENOMEM, r->span, "out of memory");
+    if (m->nrels) memcpy(nr, m->rels, m->nrels * sizeof *nr);
+    nr[m->nrels++] = r->slot;
+    m->rels = nr;
+    p->bound[r->slot] = 1;
+    if (!r->varlen && r->props && props_conj(m, r->slot, r->props) < 0)
+        return KG_ENOMEM;
+    return place(m, cur, 0);
+}
+
 static int expand(mctx *m, kg_op **cur, const ast_rel_pat *r,
                   const ast_node_pat *from, const ast_node_pat *to,
                   int reverse)
@@ -337,18 +353,39 @@ static int expand(mctx *m, kg_op **cur, const ast_rel_pat *r,
     *cur = op;
     if (s.into && to->is_new && label_check(m, cur, to) < 0) return KG_ENOMEM;
     p->bound[to->slot] = 1;
-    p->bound[r->slot] = 1;
-    {
-        /* later relationships of this MATCH must differ from this one */
-        int32_t *nr = kg_arena_alloc(p->arena, (m->nrels + 1) * sizeof *nr);
-        if (!nr) return KG_ENOMEM;
-        if (m->nrels) memcpy(nr, m->rels, m->nrels * sizeof *nr);
-        nr[m->nrels++] = r->slot;
-        m->rels = nr;
-    }
-    if (!r->varlen && r->props && props_conj(m, r->slot, r->props) < 0)
-        return KG_ENOMEM;
-    return place(m, cur, 0);
+    return rel_bound(m, cur, r);
+}
+
+/* Relationship start: scan every relationship, binding both ends. */
+static int start_rel(mctx *m, kg_op **cur, const ast_path *path, uint32_t k)
+{
+    const ast_rel_pat *r = path->rels[k];
+    const ast_node_pat *a = path->nodes[k], *b = path->nodes[k + 1];
+    kg_expand_spec s;
+    kg_op *op;
+    memset(&s, 0, sizeof s);
+    s.src = a->slot;
+    s.dst = b->slot;
+    s.rel = r->slot;
+    s.dir = r->dir;
+    s.types = r->types;
+    s.tatoms = r->atoms;
+    s.ntypes = r->ntypes;
+    s.slabels = a->labels;
+    s.satoms = a->atoms;
+    s.nslabels = a->nlabels;
+    s.labels = b->labels;
+    s.latoms = b->atoms;
+    s.nlabels = b->nlabels;
+    s.iso = m->rels;
+    s.niso = m->nrels;
+    if (!(op = kg_op_new_relscan(*cur, &s)))
+        return kg_plan__fail(m->p, KG_ENOMEM, r->span, "out of memory");
+    op->span = r->span;
+    *cur = op;
+    m->p->bound[a->slot] = 1;
+    m->p->bound[b->slot] = 1;
+    return rel_bound(m, cur, r);
 }
 
 static int shortest(mctx *m, kg_op **cur, const ast_path *path)
@@ -386,7 +423,7 @@ static int shortest(mctx *m, kg_op **cur, const ast_path *path)
 
 static int plan_path(mctx *m, kg_op **cur, const ast_path *path)
 {
-    uint32_t i, start = 0;
+    uint32_t i, start = 0, first;
     size_t best = (size_t)-1;
     kg_op *op;
     if (path->shortest) return shortest(m, cur, path);
@@ -397,13 +434,26 @@ static int plan_path(mctx *m, kg_op **cur, const ast_path *path)
             start = i;
         }
     }
-    if (!m->p->bound[path->nodes[start]->slot]) {
-        if (start_node(m, cur, path->nodes[start]) < 0) return KG_ENOMEM;
-    } else if (path->nodes[start]->is_new &&
-               label_check(m, cur, path->nodes[start]) < 0) {
-        return KG_ENOMEM;
+    first = start;
+    if (best > kg_graph_count(m->p->g, KG_NODE) + 1) {
+        /* nothing selective: start from a relationship if one can be */
+        for (i = 0; i < path->nrels; i++)
+            if (!path->rels[i]->varlen && path->rels[i]->is_new) break;
+        if (i < path->nrels) {
+            if (start_rel(m, cur, path, i) < 0) return KG_ENOMEM;
+            start = i;
+            first = i + 1;
+        }
     }
-    for (i = start; i < path->nrels; i++)
+    if (first == start) {
+        if (!m->p->bound[path->nodes[start]->slot]) {
+            if (start_node(m, cur, path->nodes[start]) < 0) return KG_ENOMEM;
+        } else if (path->nodes[start]->is_new &&
+                   label_check(m, cur, path->nodes[start]) < 0) {
+            return KG_ENOMEM;
+        }
+    }
+    for (i = first; i < path->nrels; i++)
         if (expand(m, cur, path->rels[i], path->nodes[i], path->nodes[i + 1],
                    0) < 0)
             return KG_ENOMEM;

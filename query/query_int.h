@@ -36,6 +36,10 @@ struct kg_exec {
     int64_t version;        /* the store version x->g was loaded from      */
     kg_value *keyvals;      /* node key strings as values, by node id      */
     size_t nkeyvals;
+    kg_id *keyused;         /* the entries of keyvals filled so far        */
+    size_t nkeyused, capkeyused;
+    uint8_t *keykind;       /* per node: 0 unknown, 1 real key, 2 generated */
+    size_t nkeykind;
 };
 
 /** Fill x->err (source "<query>", span at) and return code. */
@@ -82,6 +86,8 @@ int kg_qv__order(const kg_value *a, const kg_value *b);
  * the note sagemaker.md through the key index. */
 /** 1 when key is a generated one ("_:..."). */
 int kg_qv__generated_key(const char *key);
+/** 1 when node n has a real (not generated) key; memoised per query. */
+int kg_qv__real_key(kg_exec *x, kg_id n);
 /** Property of an element; is_id: the access is `.id`, so a node's key
  * stands in when it has no `id` property. Borrowed (valid for the query);
  * NULL when absent. */
@@ -162,7 +168,7 @@ int kg_bind(ast_stmt *s, kg_graph *g, const kg_value *params, kg_arena *a,
             const char *text, uint32_t len, uint32_t *nslots, kg_error *err);
 
 /* Variable kinds the binder tracks, for "already defined as ..." errors. */
-enum { KG_BT_ANY, KG_BT_NODE, KG_BT_REL, KG_BT_PATH, KG_BT_VALUE };
+enum { KG_BT_ANY, KG_BT_NODE, KG_BT_REL, KG_BT_PATH, KG_BT_VALUE, KG_BT_RELS };
 
 typedef struct {
     const char *name;
@@ -293,6 +299,9 @@ typedef struct {
     const char **labels;     /* required on dst                             */
     kg_atom *latoms;
     uint32_t nlabels;
+    const char **slabels;    /* RelScan: required on src                    */
+    kg_atom *satoms;
+    uint32_t nslabels;
     int32_t *iso;            /* other rel slots of the same MATCH           */
     uint32_t niso;
     uint32_t min, max;       /* varlen hops                                 */
@@ -300,6 +309,9 @@ typedef struct {
 } kg_expand_spec;
 
 kg_op *kg_op_new_expand(kg_op *child, const kg_expand_spec *spec);
+/* All relationships in id order (sequential memory), binding both ends:
+ * how a pattern with no selective node starts. */
+kg_op *kg_op_new_relscan(kg_op *child, const kg_expand_spec *spec);
 /* checks shared by expand, varlen and shortest (op_expand.c) */
 int kg_expand__type_ok(kg_exec *x, kg_expand_spec *s, kg_id e);
 int kg_expand__iso_ok(const kg_exec *x, const kg_expand_spec *s, kg_id e);
@@ -315,6 +327,7 @@ kg_op *kg_op_new_project(kg_op *child, ast_expr **exprs, const int32_t *slots,
 typedef struct {
     ast_expr **keys;         /* grouping expressions and their out slots    */
     int32_t *key_slots;
+    int32_t *key_node;       /* key is n.id: group by n's slot (or -1)      */
     uint32_t nkeys;
     ast_expr **aggs;         /* aggregate calls (slot = result)             */
     uint32_t naggs;

@@ -207,23 +207,31 @@ int kg_qv__generated_key(const char *key)
     return key[0] == '_' && key[1] == ':';
 }
 
+/* Node keys as string values, made once per node and query. The array is
+ * sized for the graph when first needed and never moves, so the pointers
+ * handed out stay valid; nodes created later have generated keys, which
+ * are never exposed. Only the entries filled are released at the end. */
 static const kg_value *key_value(kg_exec *x, kg_id n)
 {
     const char *key = kg_graph_node_key(x->g, n);
     if (!key || kg_qv__generated_key(key)) return NULL;
-    if (n >= x->nkeyvals) {
-        size_t cap = kg_graph_cap(x->g, KG_NODE), i;
-        kg_value *kv;
-        if (cap <= n) cap = (size_t)n + 1;
-        kv = kg_realloc(x->keyvals, cap * sizeof *kv);
-        if (!kv) return NULL;
-        for (i = x->nkeyvals; i < cap; i++) kv[i] = KG_NULL_VALUE;
-        x->keyvals = kv;
+    if (!x->keyvals) {
+        size_t cap = kg_graph_cap(x->g, KG_NODE);
+        if (!(x->keyvals = kg_calloc(cap + 1, sizeof *x->keyvals))) return NULL;
         x->nkeyvals = cap;
     }
+    if (n >= x->nkeyvals) return NULL;
     if (x->keyvals[n].type == KG_VNULL) {
+        if (x->nkeyused == x->capkeyused) {
+            size_t cap = x->capkeyused ? x->capkeyused * 2 : 64;
+            kg_id *u = kg_realloc(x->keyused, cap * sizeof *u);
+            if (!u) return NULL;
+            x->keyused = u;
+            x->capkeyused = cap;
+        }
         x->keyvals[n] = kg_value_string(key, strlen(key));
         if (x->keyvals[n].type == KG_VNULL) return NULL;
+        x->keyused[x->nkeyused++] = n;
     }
     return &x->keyvals[n];
 }
@@ -237,13 +245,33 @@ const kg_value *kg_qv__prop(kg_exec *x, kg_elem kind, kg_id id, kg_atom key,
     return v;
 }
 
+int kg_qv__real_key(kg_exec *x, kg_id n)
+{
+    if (!x->keykind) {
+        size_t cap = kg_graph_cap(x->g, KG_NODE);
+        if (!(x->keykind = kg_calloc(cap + 1, 1))) return 0;
+        x->nkeykind = cap;
+    }
+    if (n >= x->nkeykind) return 0; /* created by this query: generated */
+    if (!x->keykind[n]) {
+        const char *key = kg_graph_node_key(x->g, n);
+        x->keykind[n] = key && !kg_qv__generated_key(key) ? 1 : 2;
+    }
+    return x->keykind[n] == 1;
+}
+
 void kg_qv__cache_free(kg_exec *x)
 {
     size_t i;
-    for (i = 0; i < x->nkeyvals; i++) kg_value_release(&x->keyvals[i]);
+    kg_free(x->keykind);
+    x->keykind = NULL;
+    x->nkeykind = 0;
+    for (i = 0; i < x->nkeyused; i++) kg_value_release(&x->keyvals[x->keyused[i]]);
     kg_free(x->keyvals);
+    kg_free(x->keyused);
     x->keyvals = NULL;
-    x->nkeyvals = 0;
+    x->keyused = NULL;
+    x->nkeyvals = x->nkeyused = x->capkeyused = 0;
 }
 
 typedef struct {

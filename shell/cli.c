@@ -89,7 +89,8 @@ static void vmessage(kg_shell *sh, const char *kind, const char *fmt,
 
     before_stderr(sh);
     if (sh->pos != NULL && !sh->interactive)
-        kg_buf_printf(&b, "%s:%u: ", sh->pos->name, (unsigned)sh->pos->line);
+        kg_buf_printf(&b, "%s:%u:%u: ", sh->pos->name, (unsigned)sh->pos->line,
+                      (unsigned)sh->pos->col);
     kg_buf_puts(&b, kind);
     kg_buf_vprintf(&b, fmt, ap);
     /* messages may quote note text or arguments: keep them inert */
@@ -624,4 +625,70 @@ int kg_shell__run_file(kg_shell *sh, const char *path)
     sh->read_depth--;
     fclose(fp);
     return KG_OK;
+}
+
+/* ---- .last and .explain ---- */
+
+int kg_shell__last(kg_shell *sh)
+{
+    kg_result *r = &sh->last;
+    kg_sink sink;
+    kg_out *o = kg_shell__out_begin(sh);
+    size_t i;
+
+    if (r->ncols > 0) {
+        if (kg_sink__begin(&sink, sh, o, r->ncols,
+                           (const char *const *)r->names, r->g) < 0) {
+            kg_sink__free(&sink);
+            kg_shell__out_end(sh);
+            kg_shell__errorf(sh, "out of memory");
+            return KG_ENOMEM;
+        }
+        for (i = 0; i < r->nrows; i++) kg_sink__row(&sink, r->cells + i * r->ncols);
+        kg_sink__end(&sink);
+    }
+    kg_shell__footer(sh, o, r->nrows, r->ncols > 0, 0, NULL);
+    kg_shell__out_end(sh);
+    if (r->total > r->nrows)
+        kg_shell__notef(sh, "(the first %zu of %llu rows were kept)", r->nrows,
+                        (unsigned long long)r->total);
+    return KG_OK;
+}
+
+int kg_shell__explain(kg_shell *sh, const char *text)
+{
+    kg_query_env env;
+    kg_query *q = NULL;
+    kg_error err;
+    kg_buf b = KG_BUF_INIT;
+    kg_srcpos pos = {"<query>", 1, 1};
+    const char *p, *end, *nl;
+    size_t len = strlen(text);
+    int rc;
+
+    while (len > 0 && (text[len - 1] == ';' || text[len - 1] == ' ')) len--;
+    kg_error_clear(&err);
+    if ((rc = kg_session__env(sh, &env, &err)) < 0) {
+        kg_shell__report(sh, &err, NULL, 0, sh->pos);
+        return rc;
+    }
+    if ((rc = kg_query_prepare(&q, &env, text, len, &err)) < 0) {
+        kg_shell__report(sh, &err, text, len, &pos);
+        return rc;
+    }
+    rc = kg_query_explain(q, &b, 0);
+    if (rc >= 0 && !b.oom && b.len > 0) {
+        kg_shell__out_begin(sh);
+        for (p = b.data, end = b.data + b.len; p < end; p = nl + 1) {
+            /* line by line: the plan may quote the query's text */
+            nl = memchr(p, '\n', (size_t)(end - p));
+            if (nl == NULL) nl = end;
+            kg_out__safe(&sh->out, p, (size_t)(nl - p));
+            kg_out__puts(&sh->out, "\n");
+        }
+        kg_shell__out_end(sh);
+    }
+    kg_buf_free(&b);
+    kg_query_free(q);
+    return rc < 0 ? rc : KG_OK;
 }

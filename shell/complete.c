@@ -83,6 +83,7 @@ static void list_sort_uniq(wordlist *l)
 {
     size_t i, m = 0;
 
+    if (l->n == 0) return; /* l->v may be NULL */
     qsort(l->v, l->n, sizeof *l->v, cmp_str);
     for (i = 0; i < l->n; i++) {
         if (m > 0 && strcmp(l->v[m - 1], l->v[i]) == 0) {

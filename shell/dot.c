@@ -184,60 +184,11 @@ static int dot_once(kg_shell *sh, int argc, char **argv, const char *rest)
     return KG_OK;
 }
 
-/* ---- parameters ---- */
-
-int kg_dot__param_value(kg_value *out, const char *text)
-{
-    size_t len = strlen(text), i, n = 0;
-    char *s;
-
-    if (kg_json_parse(out, text, len, 0, NULL) == KG_OK) return KG_OK;
-    if (len < 2 || text[0] != '\'' || text[len - 1] != '\'') {
-        *out = kg_value_string(text, len);
-        return out->type == KG_VNULL ? KG_ENOMEM : KG_OK;
-    }
-    /* 'text' as in SQL and Cypher: '' inside stands for one quote */
-    if ((s = kg_malloc(len)) == NULL) return KG_ENOMEM;
-    for (i = 1; i + 1 < len; i++) {
-        s[n++] = text[i];
-        if (text[i] == '\'' && text[i + 1] == '\'' && i + 2 < len) i++;
-    }
-    *out = kg_value_string(s, n);
-    kg_free(s);
-    return out->type == KG_VNULL ? KG_ENOMEM : KG_OK;
-}
-
-static int valid_name(const char *s)
-{
-    size_t i;
-
-    if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')
-          || s[0] == '_'))
-        return 0;
-    for (i = 1; s[i] != '\0'; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')
-              || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-            return 0;
-    return 1;
-}
-
-static void print_param(kg_out *o, const char *name, const kg_value *v)
-{
-    kg_buf b = KG_BUF_INIT;
-
-    kg_query_format_value(&b, NULL, v, 1);
-    kg_out__puts(o, "$");
-    kg_out__safe(o, name, strlen(name));
-    kg_out__puts(o, " = ");
-    kg_out__safe(o, b.data ? b.data : "", b.len);
-    kg_out__puts(o, "\n");
-    kg_buf_free(&b);
-}
+/* ---- parameters (params.c) ---- */
 
 /* DOT-COMMAND: .param
  * USAGE: .param NAME VALUE | .param NAME | .param unset NAME | .param clear
- * VALUE is JSON (42, "text", [1,2], {"a":1}, true, null), 'quoted text', or
- * else the text as written. */
+ * VALUE as kg_param__parse reads it: JSON, 'quoted text', or the text. */
 static int dot_param(kg_shell *sh, int argc, char **argv, const char *rest)
 {
     kg_value v;
@@ -248,26 +199,22 @@ static int dot_param(kg_shell *sh, int argc, char **argv, const char *rest)
         return KG_OK;
     }
     if (strcmp(argv[1], "unset") == 0 && argc == 3) {
-        if (sh->params.type != KG_VMAP
-            || kg_value_map_get(&sh->params, argv[2]) == NULL)
+        int rc = kg_param__unset(sh, argv[2]);
+        if (rc == KG_ENOTFOUND)
             return usage(sh, "param", "no parameter named '%s'", argv[2]);
-        return kg_value_map_set(&sh->params, argv[2], strlen(argv[2]),
-                                KG_NULL_VALUE) < 0 ? KG_ENOMEM : KG_OK;
+        return rc;
     }
-    if (!valid_name(argv[1]))
+    if (!kg_param__valid_name(argv[1], strlen(argv[1])))
         return usage(sh, "param", "'%s' is not a parameter name", argv[1]);
     if (argc == 2) {
-        cur = sh->params.type == KG_VMAP ? kg_value_map_get(&sh->params, argv[1])
-                                         : NULL;
-        if (cur == NULL)
+        if ((cur = kg_param__get(sh, argv[1])) == NULL)
             return usage(sh, "param", "no parameter named '%s'", argv[1]);
-        print_param(kg_shell__out_begin(sh), argv[1], cur);
+        kg_param__print(kg_shell__out_begin(sh), argv[1], cur);
         kg_shell__out_end(sh);
         return KG_OK;
     }
-    if (kg_dot__param_value(&v, skip_words(rest, 1)) < 0) return KG_ENOMEM;
-    if (sh->params.type != KG_VMAP) sh->params = kg_value_map();
-    if (kg_value_map_set(&sh->params, argv[1], strlen(argv[1]), v) < 0) {
+    if (kg_param__parse(&v, skip_words(rest, 1)) < 0
+        || kg_param__set(sh, argv[1], strlen(argv[1]), v) < 0) {
         kg_shell__errorf(sh, "out of memory");
         return KG_ENOMEM;
     }
@@ -278,13 +225,7 @@ static int dot_param(kg_shell *sh, int argc, char **argv, const char *rest)
  * USAGE: .params   (list the parameters) */
 static int dot_params(kg_shell *sh, int argc, char **argv, const char *rest)
 {
-    kg_out *o = kg_shell__out_begin(sh);
-    uint32_t i, n = sh->params.type == KG_VMAP ? sh->params.u.map->len : 0;
-
-    for (i = 0; i < n; i++)
-        print_param(o, sh->params.u.map->keys[i]->s, &sh->params.u.map->vals[i]);
-    if (n == 0 && o->tty) kg_out__puts(o, "(no parameters; .param NAME VALUE sets one)\n");
-    kg_shell__out_end(sh);
+    kg_param__list(sh);
     return KG_OK;
 }
 
@@ -438,32 +379,11 @@ static int dot_search(kg_shell *sh, int argc, char **argv, const char *rest)
  * USAGE: .last   (the last result again, in the current mode) */
 static int dot_last(kg_shell *sh, int argc, char **argv, const char *rest)
 {
-    kg_result *r = &sh->last;
-    kg_sink sink;
-    kg_out *o;
-    size_t i;
-
-    if (r->query == NULL) {
+    if (sh->last.query == NULL) {
         kg_shell__errorf(sh, ".last: no query has run yet");
         return KG_ENOTFOUND;
     }
-    o = kg_shell__out_begin(sh);
-    if (r->ncols > 0) {
-        if (kg_sink__begin(&sink, sh, o, r->ncols,
-                           (const char *const *)r->names, r->g) < 0) {
-            kg_sink__free(&sink);
-            kg_shell__out_end(sh);
-            return KG_ENOMEM;
-        }
-        for (i = 0; i < r->nrows; i++) kg_sink__row(&sink, r->cells + i * r->ncols);
-        kg_sink__end(&sink);
-    }
-    kg_shell__footer(sh, o, r->nrows, r->ncols > 0, 0, NULL);
-    kg_shell__out_end(sh);
-    if (r->total > r->nrows)
-        kg_shell__notef(sh, "(the first %zu of %llu rows were kept)", r->nrows,
-                        (unsigned long long)r->total);
-    return KG_OK;
+    return kg_shell__last(sh);
 }
 
 /* DOT-COMMAND: .explain
@@ -471,36 +391,12 @@ static int dot_last(kg_shell *sh, int argc, char **argv, const char *rest)
 static int dot_explain(kg_shell *sh, int argc, char **argv, const char *rest)
 {
     const char *text = argc > 1 ? rest : sh->last.query;
-    kg_query_env env;
-    kg_query *q = NULL;
-    kg_error err;
-    kg_buf b = KG_BUF_INIT;
-    kg_srcpos pos = {"<query>", 1, 1};
-    size_t len;
-    int rc;
 
     if (text == NULL) {
         kg_shell__errorf(sh, ".explain: no query has run yet");
         return KG_ENOTFOUND;
     }
-    len = strlen(text);
-    while (len > 0 && (text[len - 1] == ';' || text[len - 1] == ' ')) len--;
-    kg_error_clear(&err);
-    if ((rc = kg_session__env(sh, &env, &err)) < 0) return report(sh, &err);
-    if ((rc = kg_query_prepare(&q, &env, text, len, &err)) < 0) {
-        kg_shell__report(sh, &err, text, len, &pos);
-        return rc;
-    }
-    rc = kg_query_explain(q, &b, 0);
-    if (rc >= 0 && !b.oom) {
-        kg_shell__out_begin(sh);
-        kg_out__safe(&sh->out, b.data ? b.data : "", b.len);
-        if (b.len > 0 && b.data[b.len - 1] != '\n') kg_out__puts(&sh->out, "\n");
-        kg_shell__out_end(sh);
-    }
-    kg_buf_free(&b);
-    kg_query_free(q);
-    return rc;
+    return kg_shell__explain(sh, text);
 }
 
 /* Options and the query of .export / .render, after the fixed words. */
@@ -516,8 +412,15 @@ static int export_args(kg_shell *sh, kg_export_req *req, int first, int argc,
         if (r < 0) return usage(sh, name, "%s", err.msg);
         if (r == 0) break;
     }
-    if (i < argc) req->query = skip_words(rest, i - 1);
-    else req->use_last = 1;
+    if (i < argc) {
+        req->query = skip_words(rest, i - 1);
+        if (sh->pos != NULL && sh->dot_raw != NULL) { /* errors point here */
+            req->qpos = *sh->pos;
+            req->qpos.col += 1 + (uint32_t)(req->query - sh->dot_raw);
+        }
+    } else {
+        req->use_last = 1;
+    }
     return KG_OK;
 }
 
@@ -847,7 +750,9 @@ int kg_dot__run(kg_shell *sh, const char *line, size_t len,
         goto done;
     }
     rest = skip_words(raw, 1);
+    sh->dot_raw = raw;
     rc = c->fn(sh, argc, argv, rest);
+    sh->dot_raw = NULL;
 done:
     kg_free(copy);
     kg_free(raw);

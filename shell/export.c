@@ -117,6 +117,7 @@ static size_t uniq(kg_id *v, size_t n, const kg_graph *g, kg_elem kind)
 {
     size_t i, m = 0;
 
+    if (n == 0) return 0; /* v may be NULL */
     qsort(v, n, sizeof *v, cmp_id);
     for (i = 0; i < n; i++) {
         if (m > 0 && v[m - 1] == v[i]) continue;
@@ -170,7 +171,7 @@ static int graphviz(const char *layout, const char *type, const char *path,
     if (rc != 0) {
         close(fds[1]);
         if (rc == ENOENT)
-            return kg_error_set(err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
+            return kg_error_set(err, KG_EIO, NULL, (kg_span){0, 0},
                                 "Graphviz '%s' is not on PATH: install Graphviz "
                                 "(apt install graphviz, brew install graphviz), "
                                 "or export DOT with '.export dot FILE'", layout);
@@ -313,7 +314,8 @@ int kg_shell__export(kg_shell *sh, const kg_export_req *req, kg_error *err)
     if ((rc = kg_session__current(sh, &cur, err)) < 0) return rc;
     g = cur;
     if (req->query != NULL) {
-        kg_srcpos pos = {"<query>", 1, 1};
+        kg_srcpos pos = req->qpos;
+        if (pos.name == NULL) pos = (kg_srcpos){"<query>", 1, 1};
         if (kg_shell__query(sh, req->query, strlen(req->query), &pos, 0, &tmp) < 0) {
             kg_result__free(&tmp);
             /* reported already, with its caret: an empty message says so */

@@ -84,8 +84,9 @@ static void print_help(FILE *fp, cmd_id c)
     size_t i;
 
     if (c != CMD_NONE && c != CMD_HELP) {
-        fprintf(fp, "Usage: kgsh %s%s%s [OPTIONS]\n\n%s.\n", cmds[c].name,
-                cmds[c].args[0] ? " " : "", cmds[c].args, cmds[c].what);
+        fprintf(fp, "Usage: kgsh %s [OPTIONS]%s%s\n\n%c%s.\n", cmds[c].name,
+                cmds[c].args[0] ? " " : "", cmds[c].args,
+                cmds[c].what[0] - 'a' + 'A', cmds[c].what + 1);
         if (cmds[c].options != NULL) fprintf(fp, "\nOptions:\n%s", cmds[c].options);
         fprintf(fp, "\nGlobal options:\n%s", global_options);
         return;
@@ -282,13 +283,14 @@ static int set_params(kg_shell *sh, const args *a)
     for (i = 0; i < a->nparams; i++) {
         char *eq = strchr(a->params[i], '=');
         kg_value v;
-        if (eq == NULL || eq == a->params[i])
+        if (eq == NULL
+            || !kg_param__valid_name(a->params[i], (size_t)(eq - a->params[i])))
             return bad_usage("--param needs NAME=VALUE, not '%s'", a->params[i]);
-        if (kg_dot__param_value(&v, eq + 1) < 0) return KG_EXIT_USAGE;
-        if (sh->params.type != KG_VMAP) sh->params = kg_value_map();
-        if (kg_value_map_set(&sh->params, a->params[i],
-                             (size_t)(eq - a->params[i]), v) < 0)
+        if (kg_param__parse(&v, eq + 1) < 0
+            || kg_param__set(sh, a->params[i], (size_t)(eq - a->params[i]), v) < 0) {
+            fputs("kgsh: out of memory\n", stderr);
             return KG_EXIT_USAGE;
+        }
     }
     return KG_EXIT_OK;
 }
@@ -363,8 +365,6 @@ static int run_cmd(kg_shell *sh, args *a)
         break;
     case CMD_SHOW:
     case CMD_SEARCH:
-        if (a->npos == 0)
-            return bad_usage("%s needs an argument", cmds[a->cmd].name);
         text = join(a->pos, a->npos);
         if (text == NULL) return KG_EXIT_USAGE;
         rc = a->cmd == CMD_SHOW ? kg_shell__show(sh, text, &err)
@@ -384,27 +384,57 @@ static int run_cmd(kg_shell *sh, args *a)
     return sh->status;
 }
 
+/* Every usage error is found before the store is opened: a typo must not
+ * cost a first-run sync, and must exit 2 whatever state the store is in. */
+static int validate(kg_shell *sh, args *a)
+{
+    int rc;
+
+    if ((rc = set_params(sh, a)) != KG_EXIT_OK) return rc;
+    if (a->command != NULL && a->npos > 0)
+        return bad_usage("unexpected argument '%s' after -c", a->pos[0]);
+    if (a->file != NULL) {
+        if (a->npos > 0) return bad_usage("unexpected argument '%s'", a->pos[0]);
+        if (access(a->file, R_OK) != 0) {
+            fprintf(stderr, "kgsh: cannot open %s: %s\n", a->file,
+                    strerror(errno));
+            return KG_EXIT_USAGE;
+        }
+    }
+    switch (a->cmd) {
+    case CMD_SHOW:
+    case CMD_SEARCH:
+        if (a->npos == 0)
+            return bad_usage("%s needs an argument", cmds[a->cmd].name);
+        break;
+    case CMD_QUERY:
+    case CMD_EXPORT:
+        break;
+    default:
+        if (a->npos > 0) return bad_usage("unexpected argument '%s'", a->pos[0]);
+        break;
+    }
+    return KG_EXIT_OK;
+}
+
 static int run(kg_shell *sh, args *a)
 {
     kg_error err;
     int rc, may_sync = a->cmd != CMD_SYNC;
     char *text;
 
+    if ((rc = validate(sh, a)) != KG_EXIT_OK) return rc;
     kg_error_clear(&err);
     if ((rc = kg_session__open(sh, may_sync, &err)) < 0) {
         kg_shell__report(sh, &err, NULL, 0, NULL);
         return kg_shell__exit_code(rc) == KG_EXIT_ERROR ? KG_EXIT_ERROR
                                                           : KG_EXIT_USAGE;
     }
-    if ((rc = set_params(sh, a)) != KG_EXIT_OK) return rc;
     run_init(sh, a);
     if (sh->quit) return sh->status;
-    if (a->command != NULL) {
-        if (a->npos > 0) return bad_usage("unexpected argument '%s' after -c", a->pos[0]);
+    if (a->command != NULL)
         return kg_shell__run_string(sh, a->command, "<query>");
-    }
     if (a->file != NULL) {
-        if (a->npos > 0) return bad_usage("unexpected argument '%s'", a->pos[0]);
         if (kg_shell__run_file(sh, a->file) < 0) return KG_EXIT_USAGE;
         return sh->status;
     }
@@ -417,13 +447,9 @@ static int run(kg_shell *sh, args *a)
         return rc;
     case CMD_NONE:
     case CMD_SHELL:
-        if (a->npos > 0) return bad_usage("unexpected argument '%s'", a->pos[0]);
         if (sh->interactive) return kg_repl__run(sh);
         return kg_shell__run_stream(sh, stdin, "<stdin>");
     default:
-        if (a->cmd != CMD_EXPORT && a->cmd != CMD_SHOW && a->cmd != CMD_SEARCH
-            && a->npos > 0)
-            return bad_usage("unexpected argument '%s'", a->pos[0]);
         return run_cmd(sh, a);
     }
 }

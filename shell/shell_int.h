@@ -331,6 +331,10 @@ int kg_shell__run_stream(kg_shell *sh, FILE *fp, const char *name);
 int kg_shell__run_string(kg_shell *sh, const char *text, const char *name);
 /** Run a file (.read, --init, kgsh FILE). */
 int kg_shell__run_file(kg_shell *sh, const char *path);
+/** Print the kept rows of the last result again, in the current mode. */
+int kg_shell__last(kg_shell *sh);
+/** Print the plan of text (a query; a trailing ';' is allowed). */
+int kg_shell__explain(kg_shell *sh, const char *text);
 
 /** Report err on stderr (text: what the span points into); counts it. */
 void kg_shell__report(kg_shell *sh, kg_error *err, const char *text,
@@ -382,8 +386,22 @@ const kg_dot_cmd *kg_dot__table(size_t *n);
 /** Run one dot-command line (starting with '.'). */
 int kg_dot__run(kg_shell *sh, const char *line, size_t len,
                 const kg_srcpos *pos);
-/** Parse a parameter value: JSON, 'quoted', or the text itself. */
-int kg_dot__param_value(kg_value *out, const char *text);
+
+/* ============================== params.c ============================== */
+
+/** A parameter value as typed: JSON, 'quoted' ('' a quote), else the text. */
+int kg_param__parse(kg_value *out, const char *text);
+/** 1 when s[0..len) is a Cypher parameter name. */
+int kg_param__valid_name(const char *s, size_t len);
+/** Set $name to v (takes ownership of v, also on failure). */
+int kg_param__set(kg_shell *sh, const char *name, size_t len, kg_value v);
+/** $name's value (borrowed) or NULL. */
+const kg_value *kg_param__get(const kg_shell *sh, const char *name);
+/** Remove $name (KG_ENOTFOUND when unset). */
+int kg_param__unset(kg_shell *sh, const char *name);
+void kg_param__print(kg_out *o, const char *name, const kg_value *v);
+/** Print every parameter, "$name = value" per line. */
+void kg_param__list(kg_shell *sh);
 
 /* ============================ info.c / show.c ========================= */
 
@@ -404,6 +422,7 @@ typedef struct {
     const char *format;     /* dot, graphml, json, csv, csv-gremlin, cypher */
     const char *output;     /* file or directory (csv); NULL = stdout      */
     const char *query;      /* NULL = last result (shell) or whole graph   */
+    kg_srcpos qpos;         /* where query sits, for its errors (optional) */
     int hops;
     const char *rankdir, *cluster_by, *title;
     const char *render;     /* image file to render with Graphviz          */
@@ -480,6 +499,8 @@ struct kg_shell {
     int status;               /* worst kg_exit code so far                */
     int read_depth;
     const kg_srcpos *pos;     /* the statement being run, for messages    */
+    const char *dot_raw;      /* the dot-command line being run (its text
+                                 after the '.'), to place errors in it      */
     kg_result last;
 };
 

@@ -149,7 +149,7 @@ static void text(kg_out *o, const char *t)
         nl = strchr(p, '\n');
         n = nl != NULL ? (size_t)(nl - p) : strlen(p);
         if (shown + n > TEXT_BYTES) n = TEXT_BYTES - shown;
-        kg_out__puts(o, "  ");
+        if (n > 0) kg_out__puts(o, "  ");
         kg_out__safe(o, p, n);
         kg_out__put(o, "\n", 1);
         shown += n + 1;
@@ -249,57 +249,89 @@ int kg_shell__show(kg_shell *sh, const char *key, kg_error *err)
 
 /* ---- search ---- */
 
+/* Hits are collected, then printed: a malformed search is an error with no
+ * table header before it. */
 typedef struct {
-    kg_table *t;
-    const kg_graph *g;
+    char **keys;
+    double *scores;
+    size_t n, cap;
     long left;
-} search_ctx;
+    int oom;
+} hits;
 
 static int hit(const char *key, double score, void *payload)
 {
-    search_ctx *c = payload;
-    kg_id n = kg_graph_node_find(c->g, key);
+    hits *h = payload;
+
+    if (h->left == 0) return 1;
+    if (h->left > 0) h->left--;
+    if (h->n == h->cap) {
+        size_t ncap = h->cap ? h->cap * 2 : 32;
+        char **nk = kg_realloc(h->keys, ncap * sizeof *nk);
+        double *ns;
+        if (nk == NULL) goto oom;
+        h->keys = nk;
+        ns = kg_realloc(h->scores, ncap * sizeof *ns);
+        if (ns == NULL) goto oom;
+        h->scores = ns;
+        h->cap = ncap;
+    }
+    if ((h->keys[h->n] = kg_strdup(key)) == NULL) goto oom;
+    h->scores[h->n++] = score;
+    return 0;
+oom:
+    h->oom = 1;
+    return 1;
+}
+
+static void hit_row(kg_table *t, const kg_graph *g, const char *key,
+                    double score)
+{
+    kg_id n = kg_graph_node_find(g, key);
     kg_buf labels = KG_BUF_INIT;
     size_t nl = 0, i;
     const kg_atom *ls = NULL;
 
-    if (c->left == 0) return 1;
-    if (c->left > 0) c->left--;
-    if (n != KG_NONE) ls = kg_graph_labels(c->g, n, &nl);
+    if (n != KG_NONE) ls = kg_graph_labels(g, n, &nl);
     for (i = 0; i < nl; i++)
-        kg_buf_printf(&labels, "%s%s", i ? ", " : "", kg_graph_atom_str(c->g, ls[i]));
-    kg_table__str(c->t, 0, key);
-    kg_table__str(c->t, 1, n != KG_NONE ? node_name(c->g, n) : NULL);
-    kg_table__str(c->t, 2, labels.data);
+        kg_buf_printf(&labels, "%s%s", i ? ", " : "", kg_graph_atom_str(g, ls[i]));
+    kg_table__str(t, 0, key);
+    kg_table__str(t, 1, n != KG_NONE ? node_name(g, n) : NULL);
+    kg_table__str(t, 2, labels.data != NULL ? labels.data : "");
     /* bm25 is lower-is-better and negative; show higher-is-better */
-    kg_table__cell(c->t, 3, kg_value_float(round(-score * 1000.0) / 1000.0));
-    kg_table__row(c->t);
+    kg_table__cell(t, 3, kg_value_float(round(-score * 1000.0) / 1000.0 + 0.0));
+    kg_table__row(t);
     kg_buf_free(&labels);
-    return 0;
 }
 
 int kg_shell__search(kg_shell *sh, const char *text, long limit,
                      kg_error *err)
 {
     static const char *const names[] = {"key", "name", "labels", "score"};
-    search_ctx c;
+    hits h;
     kg_graph *g;
     kg_table t;
+    size_t i;
     int rc;
 
+    memset(&h, 0, sizeof h);
+    h.left = limit > 0 ? limit : -1;
     if ((rc = kg_session__current(sh, &g, err)) < 0) return rc;
-    if ((rc = kg_table__begin(&t, sh, names, 4, g)) < 0)
-        return kg_error_set(err, rc, NULL, (kg_span){0, 0}, "out of memory");
-    c.t = &t;
-    c.g = g;
-    c.left = limit > 0 ? limit : -1;
-    rc = kg_store_search(sh->store, sh->version, text, hit, &c, err);
-    if (rc < 0) {
-        kg_sink__free(&t.sink);
-        t.open = 0;
-        kg_shell__out_end(sh);
-        return rc;
+    rc = kg_store_search(sh->store, sh->version, text, hit, &h, err);
+    if (rc >= 0 && h.oom)
+        rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0}, "out of memory");
+    if (rc >= 0) {
+        if (kg_table__begin(&t, sh, names, 4, g) < 0) {
+            rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
+                              "out of memory");
+        } else {
+            for (i = 0; i < h.n; i++) hit_row(&t, g, h.keys[i], h.scores[i]);
+            kg_table__end(&t, 1);
+            rc = KG_OK;
+        }
     }
-    kg_table__end(&t, 1);
-    return KG_OK;
+    for (i = 0; i < h.n; i++) kg_free(h.keys[i]);
+    kg_free(h.keys);
+    kg_free(h.scores);
+    return rc;
 }

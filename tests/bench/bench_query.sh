@@ -2,65 +2,90 @@
 # bench_query.sh NODES EDGES [REPEATS] - query speed beside Kùzu, same graph, same run.
 #
 # Generates the peers' synthetic graph (../shared/peers/gen_graph.py), writes
-# it as Neptune openCypher CSV into a git repository, syncs it into a kgsh
-# store, times every question in process (bench_query), runs Kùzu on the
-# same CSVs when it is installed under /tmp/peers (see ../shared/peers/README.md),
-# and prints medians, answers agreement and the kgsh/Kùzu ratio per query.
-#   e.g. tests/bench/bench_query.sh 100000 1000000 5
+# it as Neptune openCypher CSV into a git repository, syncs it into a fresh
+# kgsh store (time and peak memory), times every question in process
+# (bench_query: graph build time and memory, medians, a 1-hop-by-key sweep
+# over 200 keys), runs Kùzu on the same CSVs when it is installed (see
+# ../peers/setup_kuzu.sh), and prints compare.py's answer check and
+# bench_query.py's table: medians, kgsh/Kùzu ratio, agreement per query.
+#   e.g. BUILD=/work/build-peers tests/bench/bench_query.sh 100000 1000000 5
+#
+# Environment:
+#   BUILD         the build directory (default ROOT/build)
+#   KG_PEERS_DIR  where kuzu is installed under node_modules (default /tmp/peers)
+#   PEERS         the peers' scripts (default ROOT/../shared/peers)
+#   WORK          the work directory (default $TMPDIR/kgsh-bench-query-N-E); the
+#                 generated graph and repository are kept there and reused
+#                 (gen_graph.py is deterministic); FRESH=1 starts over
+#   SQLITE=1      also run the sqlite3 CLI peer (slow at 1M edges: minutes)
+#   KUZU=0        skip Kùzu
+#   SWEEP         sweep spec for bench_query (default q01_1hop_any:A:200 and q02)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-peers="$root/../shared/peers"
+peers="${PEERS:-$root/../shared/peers}"
 N=${1:-100000} E=${2:-1000000} R=${3:-5}
 build="${BUILD:-$root/build}"
 kgsh="$build/shell/kgsh"
 bq="$build/tests/bench/bench_query"
-work="${TMPDIR:-/tmp}/kgsh-bench-query-$N-$E"
-rm -rf "$work"; mkdir -p "$work/repo"
+pdir="${KG_PEERS_DIR:-/tmp/peers}"
+work="${WORK:-${TMPDIR:-/tmp}/kgsh-bench-query-$N-$E}"
+sweep=${SWEEP:-"--sweep q01_1hop_any:A:200 --sweep q02_1hop_out_typed:A:200"}
+for f in "$kgsh" "$bq"; do
+    [ -x "$f" ] || { echo "bench_query.sh: $f missing: build first (BUILD=$build)" >&2; exit 2; }
+done
+[ "${FRESH:-0}" = 1 ] && rm -rf "$work"
+mkdir -p "$work"
 
-python3 "$peers/gen_graph.py" "$N" "$E" "$work/data" > /dev/null
-python3 - "$work/data" "$work/repo" <<'PY'
-import csv, sys, os
-src, dst = sys.argv[1], sys.argv[2]
-with open(os.path.join(src, "nodes.csv")) as f, open(os.path.join(dst, "nodes.csv"), "w", newline="") as g:
-    r = csv.reader(f); next(r); w = csv.writer(g, lineterminator="\n")
-    w.writerow([":ID", ":LABEL", "name:String", "status:String", "created:String", "score:Int", "tags:String"])
-    for row in r: w.writerow(row)
-with open(os.path.join(src, "edges.csv")) as f, open(os.path.join(dst, "edges.csv"), "w", newline="") as g:
-    r = csv.reader(f); next(r); w = csv.writer(g, lineterminator="\n")
-    w.writerow([":START_ID", ":END_ID", ":TYPE", "weight:Int", "since:Int"])
-    for row in r: w.writerow(row)
-PY
-git -C "$work/repo" init -q
-git -C "$work/repo" add .
-git -C "$work/repo" -c user.name=bench -c user.email=bench@localhost commit -qm "generated graph"
-
-echo "== kgsh sync of $N nodes, $E edges"
-t0=$(date +%s%N)
-"$kgsh" sync --db "$work/kg.db" --dataset "$work/repo" > /dev/null
-echo "sync_ms=$(( ($(date +%s%N) - t0) / 1000000 ))"
-"$bq" "$work/kg.db" "$here/queries.cypher" "$work/data/params.json" "$R" > "$work/kgsh.out"
-grep '^@@LOAD' "$work/kgsh.out"
-
-if [ -d /tmp/peers/node_modules/kuzu ]; then
-    NODE_PATH=/tmp/peers/node_modules node "$peers/kuzu_run.js" "$work/data" \
-        "$peers/queries.cypher" "$R" 120000 > "$work/kuzu.out"
-    python3 "$peers/compare.py" "$work/kgsh.out" "$work/kuzu.out" | sed 's/^kuzu  :/kgsh  :/; s/^sqlite:/kuzu  :/; s/kuzu_ms   sqlite_ms/kgsh_ms     kuzu_ms/' || true
-    python3 - "$work/kgsh.out" "$work/kuzu.out" <<'PY'
-import sys, re
-def med(p):
-    d = {}
-    for l in open(p):
-        m = re.match(r"@@QUERY (\S+) median_ms=([\d.]+)", l)
-        if m: d[m.group(1)] = float(m.group(2))
-    return d
-a, b = med(sys.argv[1]), med(sys.argv[2])
-print("%-44s %10s %10s %8s" % ("query", "kgsh_ms", "kuzu_ms", "ratio"))
-for q in a:
-    if q in b:
-        print("%-44s %10.4f %10.4f %8.3f" % (q, a[q], b[q], a[q] / b[q] if b[q] else float("nan")))
-PY
-else
-    echo "(Kùzu not installed under /tmp/peers: kgsh figures only)"
-    grep '^@@' "$work/kgsh.out"
+if [ ! -f "$work/data/params.json" ]; then
+    echo "== generating $N nodes, $E edges"
+    python3 "$peers/gen_graph.py" "$N" "$E" "$work/data" > /dev/null
 fi
+if [ ! -d "$work/repo/.git" ]; then
+    rm -rf "$work/repo"; mkdir -p "$work/repo"
+    # kgsh skips a file over 64 MiB (KG_NOTE_MAX_BYTES): edges go in files of
+    # 200,000 rows (~15 MB), as Neptune bulk loads are usually split.
+    python3 "$here/bench_query.py" neptune "$work/data" "$work/repo"
+    git -C "$work/repo" init -q
+    git -C "$work/repo" add .
+    git -C "$work/repo" -c user.name=bench -c user.email=bench@localhost commit -qm "generated graph"
+fi
+
+echo "== kgsh sync of $N nodes, $E edges (fresh store)"
+rm -f "$work/kg.db" "$work/kg.db-wal" "$work/kg.db-shm"
+/usr/bin/time -f "sync_wall_s=%e sync_peak_rss_kb=%M" -o "$work/sync.time" \
+    "$kgsh" sync --db "$work/kg.db" --dataset "$work/repo" > "$work/sync.log" 2>&1 ||
+    { cat "$work/sync.log" >&2; exit 1; }
+tail -1 "$work/sync.time"
+"$kgsh" status --db "$work/kg.db" --dataset "$work/repo" | grep -E '^(nodes|edges|diagnostics),'
+
+echo "== kgsh queries (in process, bench_query)"
+# shellcheck disable=SC2086
+"$bq" "$work/kg.db" "$here/queries.cypher" "$work/data/params.json" "$R" $sweep > "$work/kgsh.out"
+grep -E '^@@(LOAD|CALIBRATE|SWEEP|ERROR)' "$work/kgsh.out"
+
+args=("$work/kgsh.out")
+if [ "${KUZU:-1}" != 0 ] && [ -d "$pdir/node_modules/kuzu" ] && command -v node > /dev/null; then
+    echo "== Kùzu (kuzu_run.js, $R timed runs per query)"
+    cat "$peers/queries.cypher" "$here/bench_query.kuzu.cypher" > "$work/kuzu.cypher"
+    NODE_PATH="$pdir/node_modules" node "$peers/kuzu_run.js" "$work/data" \
+        "$work/kuzu.cypher" "$R" 120000 > "$work/kuzu.out"
+    grep -E '^@@(ENGINE|LOAD|CALIBRATE)' "$work/kuzu.out"
+    echo "== compare.py kgsh vs Kùzu (its columns: first file = kgsh, second = Kùzu)"
+    python3 "$peers/compare.py" "$work/kgsh.out" "$work/kuzu.out" |
+        sed 's/^kuzu  :/kgsh  :/; s/^sqlite:/kuzu  :/; s/ kuzu_ms    sqlite_ms/ kgsh_ms      kuzu_ms/' || true
+    args+=(--kuzu "$work/kuzu.out")
+else
+    echo "(Kùzu not installed under $pdir: run tests/peers/setup_kuzu.sh; kgsh figures only)"
+fi
+if [ "${SQLITE:-0}" = 1 ]; then
+    echo "== sqlite3 CLI (sqlite_run.py)"
+    cat "$peers/queries.sql" "$here/bench_query.sqlite.sql" > "$work/sqlite.sql"
+    python3 "$peers/sqlite_run.py" "$work/data" "$work/sqlite.sql" "$R" --timeout-s 120 > "$work/sqlite.out"
+    grep -E '^@@(ENGINE|LOAD)' "$work/sqlite.out"
+    args+=(--sqlite "$work/sqlite.out")
+fi
+echo "== summary"
+python3 "$here/bench_query.py" table "${args[@]}" --queries "$here/queries.cypher" \
+    --sync "$work/sync.time"
+echo "(outputs in $work)"

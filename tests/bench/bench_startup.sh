@@ -79,8 +79,17 @@ for _ in range(runs):
         except OSError:
             break
     out.append((time.perf_counter() - t0) * 1000)
-    os.write(fd, b"\x04")
-    os.waitpid(pid, 0)
+    # libedit may flush input typed before it set the terminal up: repeat
+    # Ctrl-D until kgsh has left
+    done = 0
+    while not done:
+        try:
+            os.write(fd, b"\x04")
+            if select.select([fd], [], [], 0.05)[0]:
+                os.read(fd, 4096)
+        except OSError:
+            pass
+        done = os.waitpid(pid, os.WNOHANG)[0]
     os.close(fd)
 out.sort()
 n = len(out)

@@ -10,6 +10,7 @@
 #   RUNS    [5]       runs per figure; the median is printed
 #   KGSH    []        a kgsh binary: time `kgsh sync --db F --dataset R --ref X`
 #                     instead of BUILD_DIR/tests/bench/bench_sync
+#   PARTS   [full incremental import]  which figures to measure
 #
 # Figures:
 #   full sync of N_LARGE notes into a new store (target < 5 s);
@@ -35,6 +36,8 @@ N_SMALL=${N_SMALL:-1000}
 EDGES=${EDGES:-1000000}
 RUNS=${RUNS:-5}
 KGSH=${KGSH:-}
+PARTS=${PARTS:-full incremental import}
+want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH=$B/tests/bench/bench_sync
 TIMEV=
@@ -57,9 +60,10 @@ now_ns() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan";
     else if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-# sync DB REPO REF -> prints "wall_ms maxrss_kb cpu_ms" (cpu = user + sys,
-# from /usr/bin/time; the wall time when it is absent). On a shared machine
-# the CPU time is the steadier figure; both are printed.
+# sync DB REPO REF -> prints "wall_ms maxrss_kb cpu_ms". cpu = user + sys:
+# the driver's own getrusage figure (0.1 ms resolution) with bench_sync,
+# else /usr/bin/time's (10 ms), else the wall time. On a shared machine the
+# CPU time is the steadier figure; both are printed.
 sync_once() {
     db=$1 repo=$2 ref=$3
     if [ -n "$KGSH" ]; then
@@ -80,11 +84,20 @@ sync_once() {
         cpu=
     fi
     t1=$(now_ns)
+    own=$(sed -n 's/.*cpu_ms=\([0-9.]*\).*/\1/p' "$W/out.txt")
+    [ -n "$own" ] && cpu=$own
     echo "$(( (t1 - t0) / 1000 ))" "${rss:-0}" "${cpu:-}" |
         awk '{printf "%.1f %d %s\n", $1 / 1000, $2, $3 == "" ? $1 / 1000 : $3}'
 }
 
 fresh() { rm -f "$1" "$1-wal" "$1-shm"; }
+# keep NAME: append the last run's wall, rss and cpu to NAME.{ms,rss,cpu}
+keep() {
+    awk '{print $1}' "$W/r.txt" >>"$W/$1.ms"
+    awk '{print $2}' "$W/r.txt" >>"$W/$1.rss"
+    awk '{print $3}' "$W/r.txt" >>"$W/$1.cpu"
+}
+new_runs() { : >"$W/$1.ms"; : >"$W/$1.rss"; : >"$W/$1.cpu"; }
 size_of() { du -b "$1" "$1-wal" 2>/dev/null | awk '{s+=$1} END {print s+0}'; }
 
 gen notes "$N_SMALL" small.git
@@ -96,15 +109,8 @@ echo "kgsh sync benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
      "driver=${KGSH:-bench_sync}"
 
 # ---- full sync ----
-# keep NAME: append the last run's wall, rss and cpu to NAME.{ms,rss,cpu}
-keep() {
-    awk '{print $1}' "$W/r.txt" >>"$W/$1.ms"
-    awk '{print $2}' "$W/r.txt" >>"$W/$1.rss"
-    awk '{print $3}' "$W/r.txt" >>"$W/$1.cpu"
-}
-reset() { : >"$W/$1.ms"; : >"$W/$1.rss"; : >"$W/$1.cpu"; }
-
-reset full
+if want full; then
+new_runs full
 i=0
 while [ $i -lt "$RUNS" ]; do
     fresh "$W/full.db"
@@ -114,7 +120,7 @@ while [ $i -lt "$RUNS" ]; do
 done
 full_ms=$(median <"$W/full.ms")
 full_rss=$(median <"$W/full.rss")
-counts=$("$BENCH" "$W/full.db" "$W/large.git" c1 --count)
+counts=$("$B/tests/bench/bench_sync" "$W/full.db" "$W/large.git" c1 --count)
 nodes=$(echo "$counts" | sed -n 's/.*nodes=\([0-9]*\).*/\1/p')
 edges=$(echo "$counts" | sed -n 's/.*edges=\([0-9]*\).*/\1/p')
 full_size=$(size_of "$W/full.db")
@@ -124,13 +130,14 @@ echo "  store: $full_size bytes, $nodes nodes, $edges edges:" \
      "$(awk -v s="$full_size" -v n="$nodes" 'BEGIN{printf "%.0f", s/n}') B/node," \
      "$(awk -v s="$full_size" -v e="$edges" 'BEGIN{printf "%.0f", s/e}') B/edge" \
      "(whole file over each)"
+fi
 
 # ---- incremental sync ----
 incremental() { # name notes
     db=$W/inc-$1.db
     fresh "$db"
     sync_once "$db" "$W/$1.git" c1 >/dev/null
-    reset inc
+    new_runs inc
     i=0 ref=c2
     while [ $i -lt "$RUNS" ]; do
         sync_once "$db" "$W/$1.git" $ref >"$W/r.txt"
@@ -145,11 +152,14 @@ incremental() { # name notes
          "wall, $(median <"$W/inc.cpu") ms CPU (target < 50)," \
          "peak RSS $(median <"$W/inc.rss") KB"
 }
-incremental small "$N_SMALL"
-incremental large "$N_LARGE"
+if want incremental; then
+    incremental small "$N_SMALL"
+    incremental large "$N_LARGE"
+fi
 
 # ---- table import vs sqlite3 ----
-reset imp; reset sq1; reset sq2
+want import || exit 0
+new_runs imp; new_runs sq1; new_runs sq2
 cat >"$W/plain.sql" <<EOF
 CREATE TABLE edges(src TEXT, dst TEXT, type TEXT, weight INTEGER);
 .import --csv --skip 1 $W/edges.git.csv edges

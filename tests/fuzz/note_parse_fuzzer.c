@@ -51,8 +51,8 @@ static void check_fast(const char *yaml, size_t len)
     kg_error err;
     int rc;
 
-    if (kg_frontmatter__dump(&b, yaml, len, 1, &err) == KG_OK) {
-        rc = kg_frontmatter__dump(&a, yaml, len, 0, &err);
+    if (kg_yaml__dump(&b, yaml, len, 1, &err) == KG_OK) {
+        rc = kg_yaml__dump(&a, yaml, len, 0, &err);
         if (rc != KG_OK || strcmp(a.data, b.data) != 0) abort();
     }
     kg_buf_free(&a);

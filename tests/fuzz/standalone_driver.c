@@ -75,8 +75,10 @@ static int run_dir(const char *dir)
         struct stat st;
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-            if (run_file(path) < 0) count = -1;
-            else if (count >= 0) count++;
+            if (run_file(path) < 0)
+                count = -1;
+            else if (count >= 0)
+                count++;
         }
         free(names[i]);
     }
@@ -100,8 +102,10 @@ int main(int argc, char **argv)
             continue;
         }
         n = S_ISDIR(st.st_mode) ? run_dir(argv[i]) : run_file(argv[i]);
-        if (n < 0) failed = 1;
-        else total += n;
+        if (n < 0)
+            failed = 1;
+        else
+            total += n;
     }
     printf("replayed %d inputs\n", total);
     if (total == 0) fprintf(stderr, "no inputs found\n");

@@ -24,6 +24,23 @@
 #define KG_TEST_TMPDIR "/tmp"
 #endif
 
+/* Folders made by fx_tmpdir, removed at exit unless KG_TEST_KEEP is set
+ * (to look at a failing test's repositories and stores). */
+static char fx_dirs[32][512];
+static int fx_ndirs;
+
+static inline void fx_cleanup(void)
+{
+    char cmd[600];
+    int i;
+
+    if (getenv("KG_TEST_KEEP")) return;
+    for (i = 0; i < fx_ndirs; i++) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx_dirs[i]);
+        if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", fx_dirs[i]);
+    }
+}
+
 /* A fresh folder KG_TEST_TMPDIR/<name>-XXXXXX in out (PATH-sized). */
 static inline void fx_tmpdir(char *out, size_t size, const char *name)
 {
@@ -32,6 +49,8 @@ static inline void fx_tmpdir(char *out, size_t size, const char *name)
         perror(out);
         exit(2);
     }
+    if (fx_ndirs == 0) atexit(fx_cleanup);
+    if (fx_ndirs < 32) snprintf(fx_dirs[fx_ndirs++], 512, "%s", out);
 }
 
 /* Run a shell command built from fmt; returns its exit status. */

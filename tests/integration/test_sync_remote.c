@@ -40,6 +40,17 @@ static int count_entries(const char *path)
     return n;
 }
 
+static int fetch_calls;
+
+static void on_progress(const char *phase, size_t done, size_t total,
+                        void *payload)
+{
+    (void)done;
+    (void)total;
+    (void)payload;
+    if (!strcmp(phase, "fetch")) fetch_calls++;
+}
+
 static int sync_url(kg_store *st, const char *source, const char *ref,
                     const char *cache, kg_sync_result *res, kg_error *err)
 {
@@ -49,6 +60,7 @@ static int sync_url(kg_store *st, const char *source, const char *ref,
     o.source = source;
     o.ref = ref;
     o.cache_dir = cache;
+    o.progress = on_progress;
     kg_error_clear(err);
     return kg_sync_run(st, &o, res, err);
 }
@@ -86,9 +98,11 @@ static void test_sync_remote__url_cloned_once_then_fetched(void)
     setup("url");
     snprintf(cache, sizeof cache, "%s/cache", dir);
     kg_assert((st = fx_store(dir, "kg.db")) != NULL);
+    fetch_calls = 0;
     kg_assert_int(sync_url(st, url, NULL, cache, &res, &err), KG_OK);
     kg_assert_int(res.files_parsed, 2);
     kg_assert_int(count_entries(cache), 1);
+    kg_assert(fetch_calls > 0); /* the clone reports "fetch" progress */
     kg_assert_int(kg_store_version(st, 1, &v, &err), KG_OK);
     kg_assert_str(v.source, url);
     kg_assert_str(v.ref, "main");

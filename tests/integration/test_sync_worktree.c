@@ -30,7 +30,9 @@ static int is_draft(kg_store *st, int64_t vid)
     return d;
 }
 
-/* A fingerprint of the index and the status, to show neither changed. */
+/* A fingerprint of the index and the status, to show neither changed.
+ * --no-optional-locks keeps `git status` itself from refreshing the index,
+ * which it otherwise may do when files changed within the same second. */
 static int repo_state(char *out, size_t size)
 {
     char cmd[1024];
@@ -39,7 +41,7 @@ static int repo_state(char *out, size_t size)
 
     snprintf(cmd, sizeof cmd,
              "cd '%s' && sha1sum .git/index && stat -c %%Y .git/index && "
-             "git status --porcelain", repo);
+             "git --no-optional-locks status --porcelain", repo);
     if ((p = popen(cmd, "r")) == NULL) return -1;
     n = fread(out, 1, size - 1, p);
     out[n] = '\0';

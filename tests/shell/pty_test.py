@@ -360,6 +360,31 @@ def case_pager(fx):
         t.close()
 
 
+def case_render(fx):
+    """Box tables fit the terminal: cut with an ellipsis, head and tail."""
+    with open(os.path.join(fx.env["HOME"], ".kgshrc"), "w") as f:
+        f.write(".timer on\n")
+    t = fx.term(width=60, height=60)
+    try:
+        t.wait(PROMPT)
+        t.type("UNWIND range(1, 100) AS x RETURN x, 'a long text that "
+               "cannot fit in sixty columns of this terminal' AS t;")
+        t.keys("Enter")
+        m = t.wait(r"100 rows \(40 shown\) \([0-9.]+ ms\)")
+        screen = t.screen()
+        for line in screen.split("\n"):
+            if line[:1] in "┌│├└" and len(line) > 60:
+                raise Failure("a line wider than the terminal: %r" % line)
+        if "…" not in screen or "⋮" not in screen:
+            raise Failure("no ellipsis or no row gap:\n" + screen)
+        if not re.search(r"│ +20 │", screen) or not re.search(r"│ +81 │", screen):
+            raise Failure("the head or the tail is missing:\n" + screen)
+        if re.search(r"│ +21 │", screen):
+            raise Failure("row 21 shown with .maxrows 40:\n" + screen)
+    finally:
+        t.close()
+
+
 def case_eof(fx):
     t = fx.term()
     try:

@@ -34,7 +34,8 @@ name=$(basename "$file")
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kgsh-test.XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
-mkdir -p "$TMP/bin" "$TMP/home" "$TMP/repo"
+W=$TMP/.runner # the runner's own files, out of the tests' way
+mkdir -p "$TMP/bin" "$TMP/home" "$TMP/repo" "$W"
 ln -s "$kgsh" "$TMP/bin/kgsh"
 REPO=$TMP/repo
 DB=$TMP/test.db
@@ -70,18 +71,18 @@ run_block() {
     [ -n "$kind" ] || return 0
     blocks=$((blocks + 1))
     if [ "$kind" = ">" ]; then
-        (cd "$TMP" && kgsh --db "$DB" <"$TMP/in" >"$TMP/out" 2>&1)
+        (cd "$TMP" && kgsh --db "$DB" <"$W/in" >"$W/out" 2>&1)
     else
-        (cd "$TMP" && sh -c "$(cat "$TMP/in")" </dev/null >"$TMP/out" 2>&1)
+        (cd "$TMP" && sh -c "$(cat "$W/in")" </dev/null >"$W/out" 2>&1)
     fi
     rc=$?
-    trim "$TMP/out" >"$TMP/got"
-    trim "$TMP/want" >"$TMP/exp"
-    if ! cmp -s "$TMP/got" "$TMP/exp" || [ "$rc" -ne "$want" ]; then
+    trim "$W/out" >"$W/got"
+    trim "$W/want" >"$W/exp"
+    if ! cmp -s "$W/got" "$W/exp" || [ "$rc" -ne "$want" ]; then
         failures=$((failures + 1))
         echo "FAIL $name:$block_line: exit status $rc (expected $want)"
-        sed 's/^/    | /' "$TMP/in"
-        diff -u "$TMP/exp" "$TMP/got" | sed '1,2d; s/^/    /'
+        sed 's/^/    | /' "$W/in"
+        diff -u "$W/exp" "$W/got" | sed '1,2d; s/^/    /'
     fi
     kind=""
 }
@@ -92,8 +93,8 @@ start_block() {
     block_line=$lineno
     want=$next_want
     next_want=0
-    : >"$TMP/in"
-    : >"$TMP/want"
+    : >"$W/in"
+    : >"$W/want"
 }
 
 while IFS= read -r line || [ -n "$line" ]; do
@@ -135,19 +136,19 @@ while IFS= read -r line || [ -n "$line" ]; do
     "> "* | ">")
         [ "$input_open" = 1 ] || start_block ">"
         input_open=1
-        if [ "$line" = ">" ]; then echo >>"$TMP/in"; else
-            printf '%s\n' "${line#> }" >>"$TMP/in"; fi
+        if [ "$line" = ">" ]; then echo >>"$W/in"; else
+            printf '%s\n' "${line#> }" >>"$W/in"; fi
         continue
         ;;
     '$ '*)
         start_block '$'
-        printf '%s\n' "${line#\$ }" >>"$TMP/in"
+        printf '%s\n' "${line#\$ }" >>"$W/in"
         ;;
     "#"*)
         ;;
     *)
         if [ -n "$kind" ]; then
-            printf '%s\n' "$line" >>"$TMP/want"
+            printf '%s\n' "$line" >>"$W/want"
         elif [ -n "$line" ]; then
             echo "$name:$lineno: text outside a block: $line"
             exit 2

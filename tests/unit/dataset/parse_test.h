@@ -38,7 +38,7 @@ static inline const kg_diag *diag_with(const kg_doc *d, const char *text)
 }
 
 static inline const kg_edge_rec *edge_to(const kg_doc *d, const char *type,
-                                  const char *dst)
+                                         const char *dst)
 {
     uint32_t i;
     for (i = 0; i < d->nedges; i++)
@@ -56,7 +56,8 @@ static inline const kg_node_rec *node_key(const kg_doc *d, const char *key)
     return NULL;
 }
 
-static inline const kg_value *prop_of(const kg_prop *p, uint32_t n, const char *key)
+static inline const kg_value *prop_of(const kg_prop *p, uint32_t n,
+                                      const char *key)
 {
     uint32_t i;
     for (i = 0; i < n; i++)
@@ -80,8 +81,7 @@ static inline int has_label(const kg_node_rec *n, const char *label)
 /* The string inside a string or date value, "" otherwise. */
 static inline const char *vstr(const kg_value *v)
 {
-    if (v == NULL || (v->type != KG_VSTRING && v->type != KG_VDATE))
-        return "";
+    if (v == NULL || (v->type != KG_VSTRING && v->type != KG_VDATE)) return "";
     return v->u.str->s;
 }
 

@@ -25,8 +25,11 @@ static void test_dataset_csv__quoting(void)
     kg_doc d;
     kg_buf b = KG_BUF_INIT;
 
-    records(&d, "\xEF\xBB\xBF" "a,b,c\n\"x,1\",\"say \"\"hi\"\"\",\n"
-                "\"multi\nline\",2,\"\"\n\n\nlast,,\"q\"", &b);
+    records(&d,
+            "\xEF\xBB\xBF"
+            "a,b,c\n\"x,1\",\"say \"\"hi\"\"\",\n"
+            "\"multi\nline\",2,\"\"\n\n\nlast,,\"q\"",
+            &b);
     kg_assert_str(b.data, "a|b|c@1;x,1|say \"hi\"|@2;multi\nline|2|@3;"
                           "last||q@7;");
     kg_assert_int(d.ndiags, 0);
@@ -53,7 +56,7 @@ static void test_dataset_csv__positions(void)
 
     kg_doc_init(&d, "t.csv");
     kg_csv__init(&c, &d, "h1,h2\n\"a\nb\",été,x\n",
-                strlen("h1,h2\n\"a\nb\",été,x\n"));
+                 strlen("h1,h2\n\"a\nb\",été,x\n"));
     kg_assert_int(kg_csv__next(&c, &err), 1);
     kg_assert_int(kg_csv__next(&c, &err), 1);
     kg_assert_int(c.nfields, 3);
@@ -100,7 +103,8 @@ static void test_dataset_csv__stray_quotes(void)
     kg_doc_free(&d);
 
     /* many stray quotes: warnings stop after KG_CSV_WARNINGS */
-    for (i = 0; i < 50; i++) kg_buf_puts(&b, "a\"b\n");
+    for (i = 0; i < 50; i++)
+        kg_buf_puts(&b, "a\"b\n");
     {
         kg_buf r = KG_BUF_INIT;
         records(&d, b.data, &r);
@@ -120,7 +124,8 @@ static void test_dataset_csv__wide_record(void)
     kg_buf b = KG_BUF_INIT;
     size_t i;
 
-    for (i = 0; i < KG_TABLE_MAX_COLUMNS + 10; i++) kg_buf_puts(&b, "x,");
+    for (i = 0; i < KG_TABLE_MAX_COLUMNS + 10; i++)
+        kg_buf_puts(&b, "x,");
     kg_doc_init(&d, "w.csv");
     kg_csv__init(&c, &d, b.data, b.len);
     kg_assert_int(kg_csv__next(&c, &err), 1);
@@ -131,13 +136,12 @@ static void test_dataset_csv__wide_record(void)
     kg_doc_free(&d);
 }
 
-KG_TEST_LIST = {
-    {"quoting", test_dataset_csv__quoting},
-    {"line_ends", test_dataset_csv__line_ends},
-    {"positions", test_dataset_csv__positions},
-    {"unterminated", test_dataset_csv__unterminated},
-    {"stray_quotes", test_dataset_csv__stray_quotes},
-    {"wide_record", test_dataset_csv__wide_record},
-    {NULL, NULL}};
+KG_TEST_LIST = {{"quoting", test_dataset_csv__quoting},
+                {"line_ends", test_dataset_csv__line_ends},
+                {"positions", test_dataset_csv__positions},
+                {"unterminated", test_dataset_csv__unterminated},
+                {"stray_quotes", test_dataset_csv__stray_quotes},
+                {"wide_record", test_dataset_csv__wide_record},
+                {NULL, NULL}};
 
 KG_TEST_MAIN

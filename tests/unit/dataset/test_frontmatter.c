@@ -157,8 +157,8 @@ static void test_dataset_frontmatter__yaml_errors(void)
 
     note(&d, "q.md", "---\na: \"open\n---\n[[Body]]\n");
     kg_assert_int(d.ndiags, 1);
-    kg_assert(strstr(d.diags[0].msg, "while scanning a quoted scalar at 2:4")
-              != NULL);
+    kg_assert(strstr(d.diags[0].msg, "while scanning a quoted scalar at 2:4") !=
+              NULL);
     kg_assert(edge_to(&d, "MENTIONS", "Body") != NULL);
     kg_doc_free(&d);
 
@@ -186,7 +186,8 @@ static void test_dataset_frontmatter__alias_limits(void)
     kg_buf_puts(&b, "---\nok: 1\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
     for (i = 1; i < 9; i++) {
         kg_buf_printf(&b, "a%d: &a%d [", i, i);
-        for (j = 0; j < 9; j++) kg_buf_printf(&b, "%s*a%d", j ? ", " : "", i - 1);
+        for (j = 0; j < 9; j++)
+            kg_buf_printf(&b, "%s*a%d", j ? ", " : "", i - 1);
         kg_buf_puts(&b, "]\n");
     }
     kg_buf_puts(&b, "---\n");
@@ -210,8 +211,10 @@ static void test_dataset_frontmatter__alias_limits(void)
     kg_doc_free(&d);
 
     kg_buf_puts(&b, "---\ndeep: ");
-    for (i = 0; i < 100; i++) kg_buf_putc(&b, '[');
-    for (i = 0; i < 100; i++) kg_buf_putc(&b, ']');
+    for (i = 0; i < 100; i++)
+        kg_buf_putc(&b, '[');
+    for (i = 0; i < 100; i++)
+        kg_buf_putc(&b, ']');
     kg_buf_puts(&b, "\n---\n");
     note(&d, "deep.md", b.data);
     kg_buf_free(&b);
@@ -233,12 +236,25 @@ static void test_dataset_frontmatter__fast_equals_libyaml(void)
         "links:\n  uses:\n    - s3\n  in: x\n  out:\n  - y\n",
         "# c\nkey: value # t\nk2:   # c\n\nk3: [ a , b ]  # c\n",
         "t: C# and http://x/#y it's\nx: -5\ny: .5\nz: café\n",
-        "a:\n  b:\n    c: 1\n  d:\n", "k: v\r\nk2: v2\r\n", "", "# only\n",
+        "a:\n  b:\n    c: 1\n  d:\n",
+        "k: v\r\nk2: v2\r\n",
+        "",
+        "# only\n",
         NULL};
-    static const char *const declined[] = {
-        "a: b\n  c\n", "a: &x 1\n", "a: [1, [2]]\n", "a: x: y\n", "a: |\n  x\n",
-        "a: \"\\n\"\n", "  a: 1\n", "a: {b: 1}\n", "a:\n  # c\n  b: 1\n",
-        "a: 'it''s'\n", "a: !!str 1\n", "a: [x,]\n", "a:\n- - x\n", NULL};
+    static const char *const declined[] = {"a: b\n  c\n",
+                                           "a: &x 1\n",
+                                           "a: [1, [2]]\n",
+                                           "a: x: y\n",
+                                           "a: |\n  x\n",
+                                           "a: \"\\n\"\n",
+                                           "  a: 1\n",
+                                           "a: {b: 1}\n",
+                                           "a:\n  # c\n  b: 1\n",
+                                           "a: 'it''s'\n",
+                                           "a: !!str 1\n",
+                                           "a: [x,]\n",
+                                           "a:\n- - x\n",
+                                           NULL};
     kg_buf a = KG_BUF_INIT, b = KG_BUF_INIT;
     kg_error err;
     int i;
@@ -246,19 +262,17 @@ static void test_dataset_frontmatter__fast_equals_libyaml(void)
     for (i = 0; ok[i]; i++) {
         kg_buf_reset(&a);
         kg_buf_reset(&b);
-        kg_assert_int(kg_frontmatter__dump(&a, ok[i], strlen(ok[i]), 0, &err),
-                      KG_OK);
-        kg_assert_int(kg_frontmatter__dump(&b, ok[i], strlen(ok[i]), 1, &err),
-                      KG_OK);
+        kg_assert_int(kg_yaml__dump(&a, ok[i], strlen(ok[i]), 0, &err), KG_OK);
+        kg_assert_int(kg_yaml__dump(&b, ok[i], strlen(ok[i]), 1, &err), KG_OK);
         kg_assert_str(b.data, a.data);
     }
     kg_assert_str(a.data, "()"); /* the comment-only text: no document */
     for (i = 0; declined[i]; i++)
-        kg_assert_int(kg_frontmatter__dump(&b, declined[i], strlen(declined[i]),
-                                           1, &err),
-                      KG_ENOTFOUND);
+        kg_assert_int(
+            kg_yaml__dump(&b, declined[i], strlen(declined[i]), 1, &err),
+            KG_ENOTFOUND);
     kg_buf_reset(&a);
-    kg_frontmatter__dump(&a, "k: [a, 'b']\nm:\n", 15, 0, &err);
+    kg_yaml__dump(&a, "k: [a, 'b']\nm:\n", 15, 0, &err);
     kg_assert_str(a.data, "(map@1:1 (scalar@1:1 plain \"k\") (seq@1:4 flow "
                           "(scalar@1:5 plain \"a\") (scalar@1:8 quoted \"b\")) "
                           "(scalar@2:1 plain \"m\") (scalar@2:3 plain \"\"))");
@@ -279,20 +293,24 @@ static uint32_t rnd(uint32_t n)
 static void gen_scalar(kg_buf *b, int flow)
 {
     static const char *const parts[] = {
-        "a", "Zz", "x y", "1", "-5", "0x1F", "2021-08-24", "true", "~", ".5",
-        "C#", " #c", ":", ": ", "é", "it's", "\"", "'", ",", "[", "]", "{",
-        "}", "-", "- ", "?", "&a", "*a", "!t", "|", ">", "%", "@", "`", "\t",
-        "http://x/#y", "null", "\\", "..."};
+        "a",  "Zz", "x y", "1",           "-5",   "0x1F", "2021-08-24", "true",
+        "~",  ".5", "C#",  " #c",         ":",    ": ",   "é",          "it's",
+        "\"", "'",  ",",   "[",           "]",    "{",    "}",          "-",
+        "- ", "?",  "&a",  "*a",          "!t",   "|",    ">",          "%",
+        "@",  "`",  "\t",  "http://x/#y", "null", "\\",   "..."};
+    const uint32_t all = sizeof parts / sizeof *parts;
     int i, n = 1 + (int)rnd(3);
 
     if (rnd(5) == 0) {
         char q = rnd(2) ? '"' : '\'';
         kg_buf_putc(b, q);
-        for (i = 0; i < n; i++) kg_buf_puts(b, parts[rnd(flow ? 12 : 40)]);
+        for (i = 0; i < n; i++)
+            kg_buf_puts(b, parts[rnd(flow ? 12 : all)]);
         kg_buf_putc(b, q);
         return;
     }
-    for (i = 0; i < n; i++) kg_buf_puts(b, parts[rnd(rnd(3) ? 12 : 40)]);
+    for (i = 0; i < n; i++)
+        kg_buf_puts(b, parts[rnd(rnd(3) ? 12 : all)]);
 }
 
 static void gen_value(kg_buf *b, int indent, int depth)
@@ -300,7 +318,8 @@ static void gen_value(kg_buf *b, int indent, int depth)
     int i, n;
 
     switch (rnd(depth < 3 ? 6 : 4)) {
-    case 0: case 1:
+    case 0:
+    case 1:
         kg_buf_putc(b, ' ');
         gen_scalar(b, 0);
         break;
@@ -339,9 +358,15 @@ static void test_dataset_frontmatter__fast_random(void)
         kg_buf_reset(&y);
         for (j = 0, n = 1 + (int)rnd(6); j < n; j++) {
             switch (rnd(12)) {
-            case 0: kg_buf_puts(&y, "# comment\n"); break;
-            case 1: kg_buf_puts(&y, rnd(2) ? "\n" : "  # in\n"); break;
-            case 2: kg_buf_puts(&y, " "); /* a stray indent */ /* fall through */
+            case 0:
+                kg_buf_puts(&y, "# comment\n");
+                break;
+            case 1:
+                kg_buf_puts(&y, rnd(2) ? "\n" : "  # in\n");
+                break;
+            case 2:
+                kg_buf_puts(&y, " "); /* a stray indent */
+                /* fall through */
             default:
                 kg_buf_printf(&y, "%s%u:", rnd(8) ? "key" : "k-.", rnd(5));
                 gen_value(&y, 0, 0);
@@ -349,10 +374,10 @@ static void test_dataset_frontmatter__fast_random(void)
             }
         }
         kg_buf_reset(&b);
-        if (kg_frontmatter__dump(&b, y.data, y.len, 1, &err) != KG_OK) continue;
+        if (kg_yaml__dump(&b, y.data, y.len, 1, &err) != KG_OK) continue;
         accepted++;
         kg_buf_reset(&a);
-        kg_assert_int(kg_frontmatter__dump(&a, y.data, y.len, 0, &err), KG_OK);
+        kg_assert_int(kg_yaml__dump(&a, y.data, y.len, 0, &err), KG_OK);
         if (strcmp(a.data, b.data) != 0)
             fprintf(stderr, "input:\n%s\nlibyaml: %s\nfast:    %s\n", y.data,
                     a.data, b.data);

@@ -8,8 +8,9 @@ static int rel_is(const char *in, const char *want)
 {
     char *got = kg_dataset_rel_type(in);
     int ok = got != NULL && strcmp(got, want) == 0;
-    if (!ok) fprintf(stderr, "rel_type(\"%s\") = \"%s\", expected \"%s\"\n",
-                     in, got ? got : "(null)", want);
+    if (!ok)
+        fprintf(stderr, "rel_type(\"%s\") = \"%s\", expected \"%s\"\n", in,
+                got ? got : "(null)", want);
     kg_free(got);
     return ok;
 }
@@ -18,8 +19,11 @@ static int key_is(const char *path, const char *want)
 {
     char *got = kg_dataset_key_from_path(path);
     int ok = got != NULL && strcmp(got, want) == 0;
-    if (!ok) fprintf(stderr, "key_from_path(\"%s\") = \"%s\", expected "
-                     "\"%s\"\n", path, got ? got : "(null)", want);
+    if (!ok)
+        fprintf(stderr,
+                "key_from_path(\"%s\") = \"%s\", expected "
+                "\"%s\"\n",
+                path, got ? got : "(null)", want);
     kg_free(got);
     return ok;
 }
@@ -38,7 +42,9 @@ static void test_dataset_names__rel_type(void)
     kg_assert(rel_is("knows9L", "KNOWS9L")); /* found by table_parse fuzzer */
     kg_assert(rel_is("KNOWS9L", "KNOWS9L"));
     kg_assert(rel_is("größer", "GRößER")); /* only ASCII is folded */
-    kg_assert(rel_is("a\xff" "b", "A_B")); /* invalid bytes separate */
+    kg_assert(rel_is("a\xff"
+                     "b",
+                     "A_B")); /* invalid bytes separate */
     kg_assert(rel_is("--", ""));
     kg_assert(rel_is(NULL, ""));
 }
@@ -98,11 +104,10 @@ static void test_dataset_names__dispatch(void)
     kg_doc_free(&d);
 }
 
-KG_TEST_LIST = {
-    {"rel_type", test_dataset_names__rel_type},
-    {"key_from_path", test_dataset_names__key_from_path},
-    {"wants", test_dataset_names__wants},
-    {"dispatch", test_dataset_names__dispatch},
-    {NULL, NULL}};
+KG_TEST_LIST = {{"rel_type", test_dataset_names__rel_type},
+                {"key_from_path", test_dataset_names__key_from_path},
+                {"wants", test_dataset_names__wants},
+                {"dispatch", test_dataset_names__dispatch},
+                {NULL, NULL}};
 
 KG_TEST_MAIN

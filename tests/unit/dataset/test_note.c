@@ -66,8 +66,8 @@ static void test_dataset_note__code_is_skipped(void)
     kg_assert(edge_to(&d, "MENTIONS", "C") != NULL);
     kg_assert(edge_to(&d, "MENTIONS", "D") != NULL);
     kg_assert_int(d.nedges, 2);
-    kg_assert((g = diag_with(&d, "code fence opened at 7:1 is not closed"))
-              != NULL);
+    kg_assert((g = diag_with(&d, "code fence opened at 7:1 is not closed")) !=
+              NULL);
     kg_assert_int(g->severity, KG_SEV_WARNING);
     kg_doc_free(&d);
 
@@ -181,8 +181,9 @@ static void test_dataset_note__crlf_and_bom(void)
 {
     kg_doc d;
 
-    note(&d, "c.md", "\xEF\xBB\xBF---\r\nid: crlf\r\nkind: K\r\n---\r\n"
-                     "x\r\n[[L]]\r\n");
+    note(&d, "c.md",
+         "\xEF\xBB\xBF---\r\nid: crlf\r\nkind: K\r\n---\r\n"
+         "x\r\n[[L]]\r\n");
     kg_assert_str(d.nodes[0].key, "crlf");
     kg_assert(has_label(&d.nodes[0], "K"));
     kg_assert(edge_to(&d, "MENTIONS", "L") != NULL);
@@ -197,7 +198,8 @@ static void test_dataset_note__link_limit(void)
     kg_buf b = KG_BUF_INIT;
     uint32_t i;
 
-    for (i = 0; i < KG_NOTE_MAX_LINKS + 5; i++) kg_buf_printf(&b, "[[n%u]] ", i);
+    for (i = 0; i < KG_NOTE_MAX_LINKS + 5; i++)
+        kg_buf_printf(&b, "[[n%u]] ", i);
     kg_assert(!b.oom);
     note(&d, "many.md", b.data);
     kg_buf_free(&b);

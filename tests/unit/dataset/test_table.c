@@ -120,8 +120,9 @@ static void test_dataset_table__bad_rows(void)
 {
     kg_doc d;
 
-    table(&d, "n.csv", ":ID,name\na,1\nb\n,2\na,3\nc,4,5\nd,\"x\ty\"\n"
-                       "\"e\x01\",5\n");
+    table(&d, "n.csv",
+          ":ID,name\na,1\nb\n,2\na,3\nc,4,5\nd,\"x\ty\"\n"
+          "\"e\x01\",5\n");
     kg_assert_int(d.nnodes, 2); /* a and d */
     kg_assert_str(d.diags[0].msg, "row 2 has 1 fields but the header has 2; "
                                   "row skipped");
@@ -153,7 +154,8 @@ static void test_dataset_table__bad_headers(void)
     kg_assert(strstr(d.diags[0].msg, "header has no :ID or ~id column"));
     kg_doc_free(&d);
 
-    table(&d, "h.csv", ":ID,a:Wibble,:FOO,,a,a:Int,:ID,~label\nx,1,2,3,4,5,6,L\n");
+    table(&d, "h.csv",
+          ":ID,a:Wibble,:FOO,,a,a:Int,:ID,~label\nx,1,2,3,4,5,6,L\n");
     kg_assert_int(d.nnodes, 1);
     kg_assert_str(diag_with(&d, "Wibble")->msg,
                   "column 2 'a:Wibble': unknown type (expected String, Int, "
@@ -199,14 +201,13 @@ static void test_dataset_table__bytes(void)
     kg_doc_free(&d);
 }
 
-KG_TEST_LIST = {
-    {"cypher_nodes", test_dataset_table__cypher_nodes},
-    {"cypher_edges", test_dataset_table__cypher_edges},
-    {"gremlin", test_dataset_table__gremlin},
-    {"bad_cells", test_dataset_table__bad_cells},
-    {"bad_rows", test_dataset_table__bad_rows},
-    {"bad_headers", test_dataset_table__bad_headers},
-    {"bytes", test_dataset_table__bytes},
-    {NULL, NULL}};
+KG_TEST_LIST = {{"cypher_nodes", test_dataset_table__cypher_nodes},
+                {"cypher_edges", test_dataset_table__cypher_edges},
+                {"gremlin", test_dataset_table__gremlin},
+                {"bad_cells", test_dataset_table__bad_cells},
+                {"bad_rows", test_dataset_table__bad_rows},
+                {"bad_headers", test_dataset_table__bad_headers},
+                {"bytes", test_dataset_table__bytes},
+                {NULL, NULL}};
 
 KG_TEST_MAIN

@@ -46,51 +46,62 @@ static inline void st_remove(const char *path)
 
 /* Build a one-node document: key, optional label, optional name property,
  * optional body, and edges from a spec "TYPE>target;TYPE>target" (line 10,
- * 11, ... column 3). extra_prop / extra_val add one integer property. */
-static inline void st_note(kg_doc *d, const char *path, const char *key,
-                    const char *label, const char *name, const char *text,
-                    const char *edges, const char *extra_prop,
-                    int64_t extra_val)
+ * 11, ... column 3). extra_prop / extra_val add one integer property.
+ * KG_ENOMEM when some part could not be added (the doc is still freeable). */
+static inline int st_note(kg_doc *d, const char *path, const char *key,
+                          const char *label, const char *name, const char *text,
+                          const char *edges, const char *extra_prop,
+                          int64_t extra_val)
 {
     kg_node_rec *n;
     char spec[512], *save = NULL, *tok;
     uint32_t line = 10;
+    int bad = 0;
 
-    kg_doc_init(d, path);
-    n = kg_doc_node(d, key, 1);
-    if (label) kg_doc_node_label(n, label);
-    if (name) kg_doc_node_prop(n, "name", kg_value_string(name, strlen(name)));
-    if (extra_prop) kg_doc_node_prop(n, extra_prop, kg_value_int(extra_val));
-    if (text) n->text = kg_strdup(text);
-    if (edges == NULL) return;
+    if (kg_doc_init(d, path) < 0) return KG_ENOMEM;
+    if ((n = kg_doc_node(d, key, 1)) == NULL) return KG_ENOMEM;
+    if (label) bad |= kg_doc_node_label(n, label) < 0;
+    if (name)
+        bad |= kg_doc_node_prop(n, "name",
+                                kg_value_string(name, strlen(name))) < 0;
+    if (extra_prop)
+        bad |= kg_doc_node_prop(n, extra_prop, kg_value_int(extra_val)) < 0;
+    if (text) bad |= (n->text = kg_strdup(text)) == NULL;
+    if (edges == NULL) return bad ? KG_ENOMEM : KG_OK;
     snprintf(spec, sizeof spec, "%s", edges);
     for (tok = strtok_r(spec, ";", &save); tok;
          tok = strtok_r(NULL, ";", &save)) {
         char *gt = strchr(tok, '>');
         if (gt == NULL) continue;
         *gt = '\0';
-        kg_doc_edge(d, key, tok, gt + 1, line++, 3);
+        bad |= kg_doc_edge(d, key, tok, gt + 1, line++, 3) == NULL;
     }
+    return bad ? KG_ENOMEM : KG_OK;
 }
 
 /* Put a note built by st_note and free it; returns the status. */
 static inline int st_put(kg_store *st, const char *path, const char *key,
-                  const char *label, const char *name, const char *text,
-                  const char *edges, const char *extra_prop,
-                  int64_t extra_val, kg_error *err)
+                         const char *label, const char *name, const char *text,
+                         const char *edges, const char *extra_prop,
+                         int64_t extra_val, kg_error *err)
 {
     kg_doc d;
     int rc;
 
-    st_note(&d, path, key, label, name, text, edges, extra_prop, extra_val);
-    rc = kg_store_put_doc(st, &d, kg_hash(text ? text : "", text ? strlen(text) : 0) ^
-                                      kg_hash(path, strlen(path)), err);
+    rc =
+        st_note(&d, path, key, label, name, text, edges, extra_prop, extra_val);
+    if (rc == KG_OK)
+        rc = kg_store_put_doc(
+            st, &d,
+            kg_hash(text ? text : "", text ? strlen(text) : 0) ^
+                kg_hash(path, strlen(path)),
+            err);
     kg_doc_free(&d);
     return rc;
 }
 
 static inline int st_begin(kg_store *st, const char *commit, int draft,
-                    int64_t *vid, kg_error *err)
+                           int64_t *vid, kg_error *err)
 {
     kg_version_info v;
 
@@ -104,7 +115,8 @@ static inline int st_begin(kg_store *st, const char *commit, int draft,
 }
 
 /* An integer property of the node with this key, or -1. */
-static inline int64_t st_prop_int(kg_graph *g, const char *key, const char *prop)
+static inline int64_t st_prop_int(kg_graph *g, const char *key,
+                                  const char *prop)
 {
     kg_id n = kg_graph_node_find(g, key);
     kg_atom a = kg_graph_atom_find(g, prop, strlen(prop));

@@ -41,19 +41,24 @@ static void test_store_diags__resolution(void)
     kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err), KG_OK);
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
     /* written out of path order: z2 before z1 */
-    kg_assert_int(st_put(st, "z2.md", "dup", NULL, NULL, NULL, NULL, "n", 2,
-                         &err), KG_OK);
-    kg_assert_int(st_put(st, "z1.md", "dup", NULL, NULL, NULL, NULL, "n", 1,
-                         &err), KG_OK);
+    kg_assert_int(
+        st_put(st, "z2.md", "dup", NULL, NULL, NULL, NULL, "n", 2, &err),
+        KG_OK);
+    kg_assert_int(
+        st_put(st, "z1.md", "dup", NULL, NULL, NULL, NULL, "n", 1, &err),
+        KG_OK);
     kg_assert_int(st_put(st, "a.md", "a", NULL, "Alpha", NULL,
                          "MENTIONS>b;USES>beta;USES>bee;MENTIONS>nowhere;"
                          "RELATED>Twin",
-                         NULL, 0, &err), KG_OK);
+                         NULL, 0, &err),
+                  KG_OK);
     kg_assert_int(put_aliased(st, "b.md", "b", "Beta", "Bee", &err), KG_OK);
-    kg_assert_int(st_put(st, "t1.md", "t1", NULL, "Twin", NULL, NULL, NULL, 0,
-                         &err), KG_OK);
-    kg_assert_int(st_put(st, "t2.md", "t2", NULL, "Twin", NULL, NULL, NULL, 0,
-                         &err), KG_OK);
+    kg_assert_int(
+        st_put(st, "t1.md", "t1", NULL, "Twin", NULL, NULL, NULL, 0, &err),
+        KG_OK);
+    kg_assert_int(
+        st_put(st, "t2.md", "t2", NULL, "Twin", NULL, NULL, NULL, 0, &err),
+        KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
 
     kg_assert_int(kg_store_load(st, 1, &g, &err), KG_OK);
@@ -86,8 +91,7 @@ static void test_store_diags__resolution(void)
     st_remove(path);
 }
 
-KG_TEST_LIST = {
-    {"store::diags::resolution", test_store_diags__resolution},
-    {NULL, NULL}};
+KG_TEST_LIST = {{"store::diags::resolution", test_store_diags__resolution},
+                {NULL, NULL}};
 
 KG_TEST_MAIN

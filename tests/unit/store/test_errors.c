@@ -38,18 +38,15 @@ static void test_store_errors__bad_files(void)
     kg_assert_str(err.msg, "no such store (No such file or directory)");
     kg_assert_str(err.source, path);
 
-    kg_assert(write_file(path, "this is not a database, just text\n", 34) ==
-              0);
-    kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err),
-                  KG_ESTORE);
+    kg_assert(write_file(path, "this is not a database, just text\n", 34) == 0);
+    kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err), KG_ESTORE);
     kg_assert(st == NULL);
     kg_assert_str(err.msg, "opening: not a kgsh store (file is not a "
                            "database)");
     unlink(path);
 
     kg_assert(sql(path, "CREATE TABLE notes(x);") == SQLITE_OK);
-    kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err),
-                  KG_ESTORE);
+    kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err), KG_ESTORE);
     kg_assert_str(err.msg, "not a kgsh store (an SQLite database with "
                            "application_id 0 and 1 schema objects)");
     unlink(path);
@@ -82,7 +79,8 @@ static void test_store_errors__corrupt_pages(void)
         snprintf(p, sizeof p, "n%03d.md", i);
         snprintf(k, sizeof k, "n%03d", i);
         kg_assert_int(st_put(st, p, k, "L", NULL, "some body text here",
-                             "MENTIONS>n000", NULL, 0, &err), KG_OK);
+                             "MENTIONS>n000", NULL, 0, &err),
+                      KG_OK);
     }
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     kg_store_close(st); /* checkpoints the WAL into the file */
@@ -118,8 +116,8 @@ static void test_store_errors__read_only(void)
                   KG_ENOTFOUND);
     kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err), KG_OK);
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
-    kg_assert_int(st_put(st, "a.md", "a", NULL, NULL, "x", NULL, NULL, 0,
-                         &err), KG_OK);
+    kg_assert_int(st_put(st, "a.md", "a", NULL, NULL, "x", NULL, NULL, 0, &err),
+                  KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     kg_store_close(st);
 
@@ -159,8 +157,9 @@ static void test_store_errors__disk_full(void)
     kg_assert(st_tmpfile(path, sizeof path, "kg.db") == 0);
     kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err), KG_OK);
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
-    kg_assert_int(st_put(st, "a.md", "a", NULL, NULL, "keep me", NULL, NULL,
-                         0, &err), KG_OK);
+    kg_assert_int(
+        st_put(st, "a.md", "a", NULL, NULL, "keep me", NULL, NULL, 0, &err),
+        KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
 
     kg_assert(sqlite3_exec(st->db, "PRAGMA max_page_count=60", NULL, NULL,
@@ -174,8 +173,10 @@ static void test_store_errors__disk_full(void)
         body[i] = 'x'; /* every body different */
         rc = st_put(st, p, p, NULL, NULL, body, NULL, NULL, 0, &err);
     }
-    if (rc == KG_OK) rc = kg_store_commit(st, &err);
-    else kg_store_rollback(st);
+    if (rc == KG_OK)
+        rc = kg_store_commit(st, &err);
+    else
+        kg_store_rollback(st);
     kg_assert_int(rc, KG_EIO);
     kg_assert(strstr(err.msg, ": disk full (database or disk is full); "
                               "nothing was changed") != NULL);

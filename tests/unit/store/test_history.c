@@ -29,31 +29,32 @@ static void test_store_history__added_changed_removed(void)
     kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err), KG_OK);
     /* v1 added */
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
-    kg_assert_int(st_put(st, "x.md", "x", "T", NULL, "t", NULL, "n", 1,
-                         &err), KG_OK);
-    kg_assert_int(st_put(st, "other.md", "o", NULL, NULL, "", NULL, NULL, 0,
-                         &err), KG_OK);
+    kg_assert_int(st_put(st, "x.md", "x", "T", NULL, "t", NULL, "n", 1, &err),
+                  KG_OK);
+    kg_assert_int(
+        st_put(st, "other.md", "o", NULL, NULL, "", NULL, NULL, 0, &err),
+        KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     /* v2 changed */
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
-    kg_assert_int(st_put(st, "x.md", "x", "T", NULL, "t", NULL, "n", 2,
-                         &err), KG_OK);
+    kg_assert_int(st_put(st, "x.md", "x", "T", NULL, "t", NULL, "n", 2, &err),
+                  KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     /* v3 rewritten with the same content, and a new edge: no node event */
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
-    kg_assert_int(st_put(st, "x.md", "x", "T", NULL, "t", "R>o", "n", 2,
-                         &err), KG_OK);
+    kg_assert_int(st_put(st, "x.md", "x", "T", NULL, "t", "R>o", "n", 2, &err),
+                  KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     /* v4 label changed */
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
-    kg_assert_int(st_put(st, "x.md", "x", "U", NULL, "t", "R>o", "n", 2,
-                         &err), KG_OK);
+    kg_assert_int(st_put(st, "x.md", "x", "U", NULL, "t", "R>o", "n", 2, &err),
+                  KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     /* v5 moved to another file: removed from one, added in the other */
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
     kg_assert_int(kg_store_remove_doc(st, "x.md", &err), KG_OK);
-    kg_assert_int(st_put(st, "y/x.md", "x", "U", NULL, "t", NULL, "n", 2,
-                         &err), KG_OK);
+    kg_assert_int(st_put(st, "y/x.md", "x", "U", NULL, "t", NULL, "n", 2, &err),
+                  KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     /* v6 removed */
     kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
@@ -78,9 +79,8 @@ static void test_store_history__added_changed_removed(void)
     st_remove(path);
 }
 
-KG_TEST_LIST = {
-    {"store::history::added_changed_removed",
-     test_store_history__added_changed_removed},
-    {NULL, NULL}};
+KG_TEST_LIST = {{"store::history::added_changed_removed",
+                 test_store_history__added_changed_removed},
+                {NULL, NULL}};
 
 KG_TEST_MAIN

@@ -11,22 +11,22 @@ static kg_store *three_versions(char *path, size_t n)
 
     if (st_tmpfile(path, n, "kg.db") < 0) return NULL;
     if (kg_store_open(&st, path, KG_STORE_CREATE, &err) < 0) return NULL;
-    if (st_begin(st, "1111111111111111111111111111111111111111", 0, &v,
-                 &err) < 0 ||
+    if (st_begin(st, "1111111111111111111111111111111111111111", 0, &v, &err) <
+            0 ||
         st_put(st, "a.md", "a", "Service", "Alpha", "about b", "MENTIONS>b",
                "weight", 1, &err) < 0 ||
         st_put(st, "b.md", "b", "Concept", "Beta", "beta text", NULL, NULL, 0,
                &err) < 0 ||
         kg_store_commit(st, &err) < 0)
         goto fail;
-    if (st_begin(st, "2222222222222222222222222222222222222222", 0, &v,
-                 &err) < 0 ||
+    if (st_begin(st, "2222222222222222222222222222222222222222", 0, &v, &err) <
+            0 ||
         st_put(st, "a.md", "a", "Service", "Alpha", "about b",
                "MENTIONS>b;USES>Beta", "weight", 2, &err) < 0 ||
         kg_store_commit(st, &err) < 0)
         goto fail;
-    if (st_begin(st, "2233333333333333333333333333333333333333", 0, &v,
-                 &err) < 0 ||
+    if (st_begin(st, "2233333333333333333333333333333333333333", 0, &v, &err) <
+            0 ||
         kg_store_remove_doc(st, "b.md", &err) < 0 ||
         kg_store_commit(st, &err) < 0)
         goto fail;
@@ -159,8 +159,10 @@ static void test_store_versions__docs_and_commits(void)
     kg_assert(kg_store_doc_hash(st, "a.md") != 0);
     kg_assert_int(kg_store_doc_hash(st, "b.md"), 0);
 
-    kg_assert_int(kg_store_version_by_commit(st, "1111111111111111111111111111"
-                                                 "111111111111", &vid, &err),
+    kg_assert_int(kg_store_version_by_commit(st,
+                                             "1111111111111111111111111111"
+                                             "111111111111",
+                                             &vid, &err),
                   KG_OK);
     kg_assert_int(vid, 1);
     kg_assert_int(kg_store_version_by_commit(st, "2222", &vid, &err), KG_OK);
@@ -189,8 +191,7 @@ static void test_store_versions__ambiguous_prefix(void)
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     kg_assert_int(st_begin(st, "abcd2222", 0, &vid, &err), KG_OK);
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
-    kg_assert_int(kg_store_version_by_commit(st, "ABCD", &vid, &err),
-                  KG_ERROR);
+    kg_assert_int(kg_store_version_by_commit(st, "ABCD", &vid, &err), KG_ERROR);
     kg_assert_str(err.msg, "commit prefix 'ABCD' is ambiguous: it matches "
                            "abcd2222 and abcd1111");
     kg_assert_int(kg_store_version_by_commit(st, "abcd1", &vid, &err), KG_OK);
@@ -206,6 +207,7 @@ static void test_store_versions__meta_and_fingerprint(void)
     kg_version_info v;
     kg_graph *g = NULL;
     kg_error err;
+    int64_t vid;
     char *val;
 
     kg_assert(st != NULL);
@@ -225,6 +227,22 @@ static void test_store_versions__meta_and_fingerprint(void)
     kg_version_info_clear(&v);
     kg_graph_free(g);
     kg_assert_int(kg_store_set_fingerprint(st, 7, 1, &err), KG_ENOTFOUND);
+
+    /* Loading the open version mid-sync must not cache a fingerprint that
+     * the rest of the sync makes stale. */
+    kg_assert_int(st_begin(st, "", 0, &vid, &err), KG_OK);
+    kg_assert_int(st_put(st, "c.md", "c", NULL, NULL, NULL, NULL, NULL, 0,
+                         &err),
+                  KG_OK);
+    kg_assert_int(kg_store_load(st, vid, &g, &err), KG_OK);
+    kg_graph_free(g);
+    kg_assert_int(st_put(st, "d.md", "d", NULL, NULL, NULL, NULL, NULL, 0,
+                         &err),
+                  KG_OK);
+    kg_assert_int(kg_store_commit(st, &err), KG_OK);
+    kg_assert_int(kg_store_version(st, vid, &v, &err), KG_OK);
+    kg_assert_int(v.fingerprint, 0);
+    kg_version_info_clear(&v);
     kg_store_close(st);
     st_remove(path);
 }
