@@ -56,6 +56,7 @@ int32_t kg_bind__declare(kg_binder *b, const char *name, int type)
     b->vars[b->nvars].name = name;
     b->vars[b->nvars].slot = slot;
     b->vars[b->nvars].type = (uint8_t)type;
+    b->vars[b->nvars].vt = -1;
     b->nvars++;
     if (b->nnews == b->capnews) {
         uint32_t cap = b->capnews ? b->capnews * 2 : 16;
@@ -107,6 +108,69 @@ static const char *type_word(int t)
 
 /* ---- expressions ---- */
 
+int kg_bind__static_type(kg_binder *b, const ast_expr *e)
+{
+    kg_bvar *v;
+    switch (e->kind) {
+    case AST_E_LIT: return e->val.type;
+    case AST_E_LIST:
+    case AST_E_LISTCOMP: return KG_VLIST;
+    case AST_E_MAP: return KG_VMAP;
+    case AST_E_PATTERN: return -2;
+    case AST_E_VAR:
+        if (!(v = kg_bind__lookup(b, e->name))) return -1;
+        switch (v->type) {
+        case KG_BT_NODE: return KG_VNODE;
+        case KG_BT_REL: return KG_VREL;
+        case KG_BT_PATH: return KG_VPATH;
+        case KG_BT_RELS: return KG_VLIST;
+        default: return v->vt;
+        }
+    default: return -1;
+    }
+}
+
+#define M(t) (1u << (t))
+/* Arguments whose type is known before running are checked then, so a
+ * query like labels(p) over a path fails at prepare time. */
+static const struct {
+    const char *fn, *what;
+    unsigned mask;
+} arg_rules[] = {
+    {"labels", "a node", M(KG_VNODE)},
+    {"type", "a relationship", M(KG_VREL)},
+    {"startNode", "a relationship", M(KG_VREL)},
+    {"endNode", "a relationship", M(KG_VREL)},
+    {"id", "a node or relationship", M(KG_VNODE) | M(KG_VREL)},
+    {"properties", "a node, relationship or map",
+     M(KG_VNODE) | M(KG_VREL) | M(KG_VMAP)},
+    {"keys", "a node, relationship or map",
+     M(KG_VNODE) | M(KG_VREL) | M(KG_VMAP)},
+    {"size", "a List or String", M(KG_VLIST) | M(KG_VSTRING)},
+    {"length", "a path", M(KG_VPATH)},
+    {"nodes", "a path", M(KG_VPATH)},
+    {"relationships", "a path", M(KG_VPATH)},
+};
+
+static int check_args(kg_binder *b, const ast_expr *e, const kg_func *f)
+{
+    size_t i;
+    int t;
+    if (e->nargs < 1) return KG_OK;
+    for (i = 0; i < sizeof arg_rules / sizeof *arg_rules; i++) {
+        if (strcmp(arg_rules[i].fn, f->name) != 0) continue;
+        t = kg_bind__static_type(b, e->args[0]);
+        if (t == -2)
+            return kg_bind__fail(b, KG_ESYNTAX, e->args[0]->span,
+                                 "%s() cannot take a pattern", f->name);
+        if (t >= 0 && t != KG_VNULL && !(arg_rules[i].mask & M(t)))
+            return kg_bind__fail(b, KG_ETYPE, e->args[0]->span,
+                                 "%s() expects %s, got %s", f->name,
+                                 arg_rules[i].what, kg_value_type_name(t));
+    }
+    return KG_OK;
+}
+
 static int bind_call(kg_binder *b, ast_expr *e)
 {
     uint32_t i;
@@ -127,6 +191,7 @@ static int bind_call(kg_binder *b, ast_expr *e)
     if ((e->flags & AST_F_DISTINCT) && !f->agg)
         return kg_bind__fail(b, KG_ESYNTAX, e->span,
                              "DISTINCT is only allowed in aggregate functions");
+    if (check_args(b, e, f) < 0) return b->rc;
     e->fn = f;
     e->op = f->agg;
     if (f->agg) {
@@ -198,9 +263,37 @@ static int check_bool(kg_binder *b, const ast_expr *e)
     return KG_OK;
 }
 
+/* [x IN l WHERE p | e], all/any/none/single, reduce: the list (and the
+ * reduce's initial value) may aggregate, the per-item parts may not. */
+static int bind_comprehension(kg_binder *b, ast_expr *e)
+{
+    uint32_t saved;
+    ast_proj *pr;
+    ast_expr *list = e->kind == AST_E_REDUCE ? e->b : e->a;
+    if ((e->kind == AST_E_REDUCE && kg_bind__expr(b, e->a) < 0) ||
+        kg_bind__expr(b, list) < 0)
+        return b->rc;
+    saved = b->nvars;
+    pr = b->proj;
+    b->proj = NULL;
+    if (e->kind == AST_E_REDUCE) {
+        if (bind_local(b, e, e->names[0], &e->slot2) < 0 ||
+            bind_local(b, e, e->name, &e->slot) < 0 ||
+            kg_bind__expr(b, e->c) < 0)
+            goto done;
+    } else if (bind_local(b, e, e->name, &e->slot) < 0 ||
+               kg_bind__expr(b, e->b) < 0 || kg_bind__expr(b, e->c) < 0) {
+        goto done;
+    }
+done:
+    b->proj = pr;
+    b->nvars = saved;
+    return b->rc;
+}
+
 int kg_bind__expr(kg_binder *b, ast_expr *e)
 {
-    uint32_t i, saved;
+    uint32_t i;
     kg_bvar *v;
     if (!e || b->rc) return b->rc;
     switch (e->kind) {
@@ -220,11 +313,14 @@ int kg_bind__expr(kg_binder *b, ast_expr *e)
     case AST_E_PROP:
         e->atom = kg_graph_atom_find(b->g, e->name, strlen(e->name));
         if (strcmp(e->name, "id") == 0) e->flags |= AST_F_ISID;
-        if (e->a->kind == AST_E_VAR && (v = kg_bind__lookup(b, e->a->name)) &&
-            (v->type == KG_BT_PATH || v->type == KG_BT_RELS))
-            return kg_bind__fail(b, KG_ETYPE, e->span,
-                                 "cannot read property '%s' of %s", e->name,
-                                 type_word(v->type));
+        {
+            int t = kg_bind__static_type(b, e->a);
+            if (t >= 0 && t != KG_VNULL && t != KG_VMAP && t != KG_VNODE &&
+                t != KG_VREL)
+                return kg_bind__fail(b, KG_ETYPE, e->span,
+                                     "cannot read property '%s' of %s",
+                                     e->name, kg_value_type_name(t));
+        }
         return kg_bind__expr(b, e->a);
     case AST_E_HASLABEL:
         if (!(e->atoms = find_atoms(b, e->names, e->nnames, 0)) && e->nnames)
@@ -253,25 +349,6 @@ int kg_bind__expr(kg_binder *b, ast_expr *e)
             b->proj->aggregating = 1;
         }
         return KG_OK;
-    case AST_E_LISTCOMP:
-    case AST_E_QUANT:
-        if (kg_bind__expr(b, e->a) < 0) return b->rc;
-        saved = b->nvars;
-        if (bind_local(b, e, e->name, &e->slot) < 0) return b->rc;
-        if (kg_bind__expr(b, e->b) < 0 || kg_bind__expr(b, e->c) < 0)
-            return b->rc;
-        b->nvars = saved;
-        return KG_OK;
-    case AST_E_REDUCE:
-        if (kg_bind__expr(b, e->a) < 0 || kg_bind__expr(b, e->b) < 0)
-            return b->rc;
-        saved = b->nvars;
-        if (bind_local(b, e, e->names[0], &e->slot2) < 0 ||
-            bind_local(b, e, e->name, &e->slot) < 0)
-            return b->rc;
-        if (kg_bind__expr(b, e->c) < 0) return b->rc;
-        b->nvars = saved;
-        return KG_OK;
     case AST_E_PATTERN:
     case AST_E_PATCOMP: return bind_pattern_expr(b, e);
     case AST_E_MAPPROJ:
@@ -284,7 +361,17 @@ int kg_bind__expr(kg_binder *b, ast_expr *e)
         if ((e->kind == AST_E_NOT || e->op <= AST_OP_AND) &&
             (check_bool(b, e->a) < 0 || check_bool(b, e->b) < 0))
             return b->rc;
+        if (e->kind == AST_E_BINOP && e->op == AST_OP_IN) {
+            int t = kg_bind__static_type(b, e->b);
+            if (t >= 0 && t != KG_VNULL && t != KG_VLIST)
+                return kg_bind__fail(b, KG_ETYPE, e->b->span,
+                                     "IN expects a List on the right, got %s",
+                                     kg_value_type_name(t));
+        }
         break;
+    case AST_E_LISTCOMP:
+    case AST_E_QUANT:
+    case AST_E_REDUCE: return bind_comprehension(b, e);
     default: break;
     }
     /* generic: operands and argument lists */

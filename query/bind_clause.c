@@ -185,6 +185,7 @@ static int item_type(kg_binder *b, const ast_expr *e)
         v = kg_bind__lookup(b, e->name);
         return v ? v->type : KG_BT_ANY;
     case AST_E_LIT:
+        return e->val.type == KG_VNULL ? KG_BT_ANY : KG_BT_VALUE;
     case AST_E_LIST:
     case AST_E_MAP:
     case AST_E_BINOP:
@@ -200,6 +201,7 @@ static int bind_proj(kg_binder *b, ast_clause *c)
     ast_proj *pr = &c->proj;
     uint32_t i, j, old = b->nvars, nnew;
     uint8_t *types;
+    int8_t *vts;
     if (pr->star && expand_star(b, c) < 0) return b->rc;
     for (i = 0; i < pr->norder; i++) {
         ast_expr *o = pr->order[i].expr;
@@ -213,7 +215,8 @@ static int bind_proj(kg_binder *b, ast_clause *c)
             pr->items[i].expr = unambiguous(b, pr->items[i].expr, pr,
                                             &pr->items[i]);
     if (b->rc) return b->rc;
-    if (!(types = kg_arena_alloc(b->arena, pr->nitems + 1)))
+    if (!(types = kg_arena_alloc(b->arena, pr->nitems + 1)) ||
+        !(vts = kg_arena_alloc(b->arena, pr->nitems + 1)))
         return kg_bind__fail(b, KG_ENOMEM, c->span, "out of memory");
     b->proj = pr;
     for (i = 0; i < pr->nitems; i++) {
@@ -224,6 +227,7 @@ static int bind_proj(kg_binder *b, ast_clause *c)
                                  "expression in WITH must be aliased (use "
                                  "AS)");
         types[i] = (uint8_t)item_type(b, it->expr);
+        vts[i] = (int8_t)kg_bind__static_type(b, it->expr);
         if (kg_bind__expr(b, it->expr) < 0) return b->rc;
         it->has_agg = pr->naggs > before;
         for (j = 0; j < i; j++)
@@ -238,6 +242,7 @@ static int bind_proj(kg_binder *b, ast_clause *c)
         const char *name = it->alias ? it->alias : it->name;
         it->slot = kg_bind__declare(b, name, types[i]);
         if (it->slot < 0) return b->rc;
+        if (vts[i] >= 0) b->vars[b->nvars - 1].vt = vts[i];
     }
     nnew = b->nvars - old;
     for (i = 0; i < pr->nitems; i++)

@@ -260,7 +260,10 @@ static int list_expr(kg_exec *x, const ast_expr *e, kg_value *out)
         return kg_exec__fail(x, KG_ENOMEM, e->span, "out of memory");
     for (i = 0; i < e->nargs; i++) {
         kg_value v;
-        if ((rc = kg_expr__eval(x, e->args[i], &v)) < 0) return rc;
+        if ((rc = kg_expr__eval(x, e->args[i], &v)) < 0) {
+            kg_value_release(out); /* callers own *out only on success */
+            return rc;
+        }
         kg_value_list_set(out, i, v);
     }
     return KG_OK;
@@ -275,9 +278,14 @@ static int map_expr(kg_exec *x, const ast_expr *e, kg_value *out)
         return kg_exec__fail(x, KG_ENOMEM, e->span, "out of memory");
     for (i = 0; i < e->nargs; i++) {
         kg_value v;
-        if ((rc = kg_expr__eval(x, e->args[i], &v)) < 0) return rc;
-        if (kg_value_map_set(out, e->names[i], strlen(e->names[i]), v) < 0)
+        if ((rc = kg_expr__eval(x, e->args[i], &v)) < 0) {
+            kg_value_release(out); /* callers own *out only on success */
+            return rc;
+        }
+        if (kg_value_map_set(out, e->names[i], strlen(e->names[i]), v) < 0) {
+            kg_value_release(out);
             return kg_exec__fail(x, KG_ENOMEM, e->span, "out of memory");
+        }
     }
     return KG_OK;
 }

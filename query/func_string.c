@@ -82,30 +82,8 @@ static int f_trim(kg_exec *x, const ast_expr *c, kg_value *a, uint32_t n,
     const char *s;
     size_t b = 0, e;
     int rc;
-    if (a[0].type == KG_VMAP) { /* date({year: 2024, month: 1, day: 31}) */
-        const kg_value *yv = kg_value_map_get(&a[0], "year");
-        const kg_value *mv = kg_value_map_get(&a[0], "month");
-        const kg_value *dv = kg_value_map_get(&a[0], "day");
-        char buf[32];
-        if (!yv || yv->type != KG_VINT || (mv && mv->type != KG_VINT) ||
-            (dv && dv->type != KG_VINT) || yv->u.i < 0 || yv->u.i > 9999)
-            return kg_exec__fail(x, KG_ETYPE, c->span,
-                                 "date() expects {year, month, day} integers");
-        snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)yv->u.i,
-                 mv ? (int)mv->u.i : 1, dv ? (int)dv->u.i : 1);
-        a[0] = KG_NULL_VALUE; /* the caller releases args: keep the map */
-        kg_value_release(&a[0]);
-        return date_text(x, c, buf, strlen(buf), out);
-    }
     if ((rc = need_str(x, c, a, 0)) <= 0) return rc;
-    return date_text(x, c, a[0].u.str->s, a[0].u.str->len, out);
-}
-
-static int date_text(kg_exec *x, const ast_expr *c, const char *s, size_t len,
-                     kg_value *out)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, m, d, i;
+    s = a[0].u.str->s;
     e = a[0].u.str->len;
     if (name[0] != 'r')
         while (b < e && isspace((unsigned char)s[b])) b++;

@@ -88,14 +88,12 @@ static ast_expr *number(kg_parser *p, int negate, uint32_t start)
     ast_expr *e = node(p, AST_E_LIT, at);
     if (!e) return NULL;
     if (p->tok.kind == KG_TOK_FLOAT) {
-        char buf[128];
+        char *buf = kg_arena_strndup(p->arena, s, n);
         double d;
-        if (n >= sizeof buf) {
-            kg_parse__fail(p, KG_ESYNTAX, at, "float literal is too long");
+        if (!buf) {
+            kg_parse__fail(p, KG_ENOMEM, at, "out of memory");
             return NULL;
         }
-        memcpy(buf, s, n);
-        buf[n] = 0;
         errno = 0;
         d = strtod(buf, NULL);
         if (isinf(d)) {
@@ -103,7 +101,7 @@ static ast_expr *number(kg_parser *p, int negate, uint32_t start)
                            "floating point literal is too large");
             return NULL;
         }
-        e->val = kg_value_float(negate ? -d : d);
+        e->val = kg_value_float(negate && d != 0 ? -d : d); /* -0.0 is 0.0 */
     } else {
         uint64_t v = 0, lim = negate ? (uint64_t)1 << 63 : ((uint64_t)1 << 63) - 1;
         unsigned base = 10;

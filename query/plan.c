@@ -233,7 +233,7 @@ int kg_plan_build(kg_plan *p, const ast_stmt *s, kg_op **out,
                   int32_t **colslots, const char ***colnames, uint32_t *ncols)
 {
     const ast_query *q = s->query;
-    kg_op *root, *right;
+    kg_op *root = NULL, *right = NULL;
     int32_t *cols = q->col_slots;
     uint32_t i;
     *out = NULL;

@@ -84,7 +84,9 @@ static int on_hit(const char *key, double score, void *payload)
     kg_id n = kg_graph_node_find(k->g, key);
     if (n == KG_NONE) return 0;
     v[0] = kg_value_node(n);
-    v[1] = kg_value_float(score);
+    /* The store gives SQLite's bm25 (lower is better, negative); YIELD a
+     * score where higher is better, as `kgsh search` shows it. */
+    v[1] = kg_value_float(-score + 0.0);
     return emit(k, v, 2);
 }
 

@@ -174,6 +174,7 @@ typedef struct {
     const char *name;
     int32_t slot;
     uint8_t type;       /* KG_BT_* */
+    int8_t vt;          /* the kg_vtype when known before running, or -1  */
 } kg_bvar;
 
 typedef struct {
@@ -204,6 +205,9 @@ kg_bvar *kg_bind__lookup(kg_binder *b, const char *name);
 /** Declare name (NULL: a hidden slot) in scope; returns its slot or -1. */
 int32_t kg_bind__declare(kg_binder *b, const char *name, int type);
 int kg_bind__expr(kg_binder *b, ast_expr *e);
+/** The kg_vtype e is known to have before running, -1 when unknown, -2
+ * for a pattern expression. */
+int kg_bind__static_type(kg_binder *b, const ast_expr *e);
 /* Pattern modes. */
 enum { KG_PAT_MATCH, KG_PAT_CREATE, KG_PAT_MERGE, KG_PAT_EXPR };
 int kg_bind__pattern(kg_binder *b, ast_pattern *pat, int mode);

@@ -79,17 +79,22 @@ for _ in range(runs):
         except OSError:
             break
     out.append((time.perf_counter() - t0) * 1000)
-    # libedit may flush input typed before it set the terminal up: repeat
-    # Ctrl-D until kgsh has left
+    # input typed in the instant before libedit sets the terminal up can
+    # land as a literal character: pause as a person would, and clear the
+    # line with Ctrl-C if Ctrl-D did not end the shell
+    time.sleep(0.05)
     done = 0
     while not done:
-        try:
-            os.write(fd, b"\x04")
-            if select.select([fd], [], [], 0.05)[0]:
-                os.read(fd, 4096)
-        except OSError:
-            pass
-        done = os.waitpid(pid, os.WNOHANG)[0]
+        for key in (b"\x04", b"\x03"):
+            try:
+                os.write(fd, key)
+                if select.select([fd], [], [], 0.3)[0]:
+                    os.read(fd, 4096)
+            except OSError:
+                pass
+            done = os.waitpid(pid, os.WNOHANG)[0]
+            if done:
+                break
     os.close(fd)
 out.sort()
 n = len(out)

@@ -49,8 +49,11 @@ static unsigned take_byte(reader *r)
     return b;
 }
 
-/* A string of up to 31 bytes (the length byte's low 5 bits); may hold NUL,
- * which C-string APIs see as its end - that too is something to test. */
+/* A string of up to 31 bytes (the length byte's low 5 bits); may hold NUL.
+ * Values keep every byte; names (labels, types, property keys) are cut at
+ * the NUL, because the exporters read atoms back as C strings: two atoms
+ * "a" and "a\0b" would both print as "a" (nothing in kgsh makes such
+ * atoms from notes or tables). */
 static size_t take_str(reader *r, char *buf)
 {
     size_t len = take_byte(r) & 31u;
@@ -101,17 +104,17 @@ typedef struct {
 static void set_prop(kg_graph *g, kg_elem kind, kg_id id, reader *r)
 {
     char key[32];
-    size_t len = take_str(r, key);
+    take_str(r, key);
     kg_value v = take_value(r);
 
-    kg_graph_prop_set(g, kind, id, kg_graph_atom(g, key, len), &v);
+    kg_graph_prop_set(g, kind, id, kg_graph_atom(g, key, strlen(key)), &v);
     kg_value_release(&v);
 }
 
 static void build(built *b, reader *r)
 {
     char s[32];
-    size_t len, nodes;
+    size_t nodes;
     unsigned ops = 0, op;
     kg_graph *g = b->g;
 
@@ -124,9 +127,10 @@ static void build(built *b, reader *r)
             b->last_node = kg_graph_node_add(g, s[0] ? s : NULL, NULL);
             break;
         case 1:
-            len = take_str(r, s);
+            take_str(r, s);
             if (b->last_node != KG_NONE)
-                kg_graph_label_add(g, b->last_node, kg_graph_atom(g, s, len));
+                kg_graph_label_add(g, b->last_node,
+                                   kg_graph_atom(g, s, strlen(s)));
             break;
         case 2:
             if (b->last_node != KG_NONE)
@@ -136,9 +140,9 @@ static void build(built *b, reader *r)
             if (nodes > 0) {
                 kg_id a = (kg_id)(take_byte(r) % nodes);
                 kg_id z = (kg_id)(take_byte(r) % nodes);
-                len = take_str(r, s);
+                take_str(r, s);
                 b->last_edge = kg_graph_edge_add(g, a, z,
-                                                 kg_graph_atom(g, s, len),
+                                                 kg_graph_atom(g, s, strlen(s)),
                                                  NULL);
             }
             break;
@@ -169,6 +173,25 @@ static void build(built *b, reader *r)
     }
 }
 
+/* What is being checked, so that a failure shows it (the input alone
+ * would need this harness to decode). */
+static const char *cur_fmt = "";
+static const char *cur_out;
+static size_t cur_len;
+
+_Noreturn static void bad(int line)
+{
+    kg_buf b = KG_BUF_INIT;
+
+    kg_buf_put_safe(&b, cur_out ? cur_out : "",
+                    cur_out ? (cur_len > 4000 ? 4000 : cur_len) : 0);
+    fprintf(stderr, "export_fuzzer.c:%d: check failed on the %s export:\n%s\n",
+            line, cur_fmt, b.data ? b.data : "");
+    kg_buf_free(&b);
+    abort();
+}
+#define BAD() bad(__LINE__)
+
 /* ---- DOT ---- */
 
 static const char *const dot_tags[] = {
@@ -195,17 +218,17 @@ static size_t check_entity(const char *s, size_t n, size_t i)
             if (c >= '0' && c <= '9') d = c - '0';
             else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
             else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
-            else abort();
+            else BAD();
             cp = cp * (hex ? 16 : 10) + (unsigned long)d;
-            if (cp > 0x10FFFF) abort();
+            if (cp > 0x10FFFF) BAD();
         }
-        if (j == n || j == i + 2 + (size_t)hex) abort();
+        if (j == n || j == i + 2 + (size_t)hex) BAD();
         if ((cp < 0x20 && cp != 9 && cp != 10 && cp != 13) || cp == 0xFFFE ||
             cp == 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            abort();
+            BAD();
         return j + 1 - i;
     }
-    abort();
+    BAD();
 }
 
 static void check_dot(const char *s, size_t n, size_t want_edges)
@@ -213,22 +236,22 @@ static void check_dot(const char *s, size_t n, size_t want_edges)
     size_t i = 0, edges = 0, k;
     long depth = 0;
 
-    if (!kg_utf8_valid(s, n)) abort();
+    if (!kg_utf8_valid(s, n)) BAD();
     if (n < 14 || memcmp(s, "digraph kg {\n", 13) != 0 ||
         memcmp(s + n - 2, "}\n", 2) != 0)
-        abort();
+        BAD();
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"') {
             for (i++; i < n && s[i] != '"'; i++) {
-                if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) abort();
-                if (s[i] == '\\' && ++i == n) abort();
+                if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) BAD();
+                if (s[i] == '\\' && ++i == n) BAD();
             }
-            if (i++ == n) abort();
+            if (i++ == n) BAD();
         } else if (c == '<') {
             /* an HTML-like label: text, entities and the known tags */
             for (i++;;) {
-                if (i == n) abort();
+                if (i == n) BAD();
                 if (s[i] == '>') break;
                 if (s[i] == '<') {
                     for (k = 0; k < sizeof dot_tags / sizeof dot_tags[0]; k++)
@@ -236,28 +259,28 @@ static void check_dot(const char *s, size_t n, size_t want_edges)
                             memcmp(s + i, dot_tags[k],
                                    strlen(dot_tags[k])) == 0)
                             break;
-                    if (k == sizeof dot_tags / sizeof dot_tags[0]) abort();
+                    if (k == sizeof dot_tags / sizeof dot_tags[0]) BAD();
                     i += strlen(dot_tags[k]);
                 } else if (s[i] == '&') {
                     i += check_entity(s, n, i);
                 } else if ((unsigned char)s[i] < 0x20 || s[i] == '"' ||
                            s[i] == 0x7f) {
-                    abort();
+                    BAD();
                 } else {
                     i++;
                 }
             }
             i++;
         } else {
-            if (c < 0x20 && c != '\n') abort();
+            if (c < 0x20 && c != '\n') BAD();
             if (c == '{') depth++;
-            if (c == '}' && --depth < 0) abort();
+            if (c == '}' && --depth < 0) BAD();
             if (c == '-' && i + 1 < n && s[i + 1] == '>') edges++;
             i++;
         }
     }
-    if (depth != 0) abort();
-    if (want_edges != SIZE_MAX && edges != want_edges) abort();
+    if (depth != 0) BAD();
+    if (want_edges != SIZE_MAX && edges != want_edges) BAD();
 }
 
 /* ---- GraphML (well-formed XML) ---- */
@@ -277,12 +300,12 @@ static void check_xml_text(const char *s, size_t n, size_t *i, char stop)
             *i += check_entity(s, n, *i);
             continue;
         }
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') abort();
-        if (stop == '"' && (c == '\t' || c == '\n' || c == '\r')) abort();
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') BAD();
+        if (stop == '"' && (c == '\t' || c == '\n' || c == '\r')) BAD();
         /* U+FFFE, U+FFFF: EF BF BE / EF BF BF */
         if (c == 0xEF && n - *i >= 3 && (unsigned char)s[*i + 1] == 0xBF &&
             ((unsigned char)s[*i + 2] & 0xFE) == 0xBE)
-            abort();
+            BAD();
         (*i)++;
     }
 }
@@ -292,23 +315,23 @@ static void check_graphml(const char *s, size_t n)
     const char *stack[64];
     size_t lens[64], depth = 0, i = 0, roots = 0;
 
-    if (!kg_utf8_valid(s, n)) abort();
+    if (!kg_utf8_valid(s, n)) BAD();
     while (i < n) {
         if (s[i] != '<') {
             size_t st = i;
             check_xml_text(s, n, &i, '<');
             if (depth == 0) /* only blank text outside the root */
                 for (; st < i; st++)
-                    if (s[st] != '\n' && s[st] != ' ') abort();
+                    if (s[st] != '\n' && s[st] != ' ') BAD();
             continue;
         }
         if (n - i >= 2 && s[i + 1] == '?') {
             const char *e = strstr(s + i, "?>");
-            if (e == NULL) abort();
+            if (e == NULL) BAD();
             i = (size_t)(e - s) + 2;
         } else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
             const char *e = strstr(s + i, "-->");
-            if (e == NULL) abort();
+            if (e == NULL) BAD();
             i = (size_t)(e - s) + 3;
         } else if (n - i >= 2 && s[i + 1] == '/') {
             size_t st = i + 2, len;
@@ -317,20 +340,20 @@ static void check_graphml(const char *s, size_t n)
             if (depth == 0 || len != lens[depth - 1] ||
                 memcmp(s + st, stack[depth - 1], len) != 0 || i == n ||
                 s[i] != '>')
-                abort();
+                BAD();
             depth--;
             i++;
         } else {
             size_t st = i + 1;
             for (i = st; i < n && name_char((unsigned char)s[i]); i++) {}
-            if (i == st) abort();
-            if (depth == 0 && roots++ > 0) abort();
-            if (depth == 64) abort();
+            if (i == st) BAD();
+            if (depth == 0 && roots++ > 0) BAD();
+            if (depth == 64) BAD();
             stack[depth] = s + st;
             lens[depth] = i - st;
             for (;;) { /* attributes */
                 while (i < n && (s[i] == ' ' || s[i] == '\n')) i++;
-                if (i == n) abort();
+                if (i == n) BAD();
                 if (s[i] == '>') {
                     depth++;
                     i++;
@@ -343,15 +366,15 @@ static void check_graphml(const char *s, size_t n)
                 st = i;
                 while (i < n && name_char((unsigned char)s[i])) i++;
                 if (i == st || i + 1 >= n || s[i] != '=' || s[i + 1] != '"')
-                    abort();
+                    BAD();
                 i += 2;
                 check_xml_text(s, n, &i, '"');
-                if (i == n || s[i] != '"') abort();
+                if (i == n || s[i] != '"') BAD();
                 i++;
             }
         }
     }
-    if (depth != 0 || roots != 1) abort();
+    if (depth != 0 || roots != 1) BAD();
 }
 
 /* ---- JSON, Cypher, CSV: read back with kgsh's own readers ---- */
@@ -364,14 +387,14 @@ static void check_json(const char *s, size_t n, size_t nn, size_t ne)
 
     if (kg_json_parse(&v, s, n, 0, &err) < 0) {
         if (err.code == KG_ENOMEM) return;
-        abort();
+        BAD();
     }
     nodes = kg_value_map_get(&v, "nodes");
     edges = kg_value_map_get(&v, "edges");
     if (nodes == NULL || edges == NULL || nodes->type != KG_VLIST ||
         edges->type != KG_VLIST || nodes->u.list->len != nn ||
         edges->u.list->len != ne)
-        abort();
+        BAD();
     kg_value_release(&v);
 }
 
@@ -396,15 +419,15 @@ static void check_cypher(const char *s, size_t n, size_t nn)
         if (rc == KG_ENOMEM) goto done;
         fprintf(stderr, "cypher export does not prepare: %s\n%.*s\n", err.msg,
                 (int)n, s);
-        abort();
+        BAD();
     }
     while ((rc = kg_query_step(q, &err)) == KG_ROW) {}
     if (rc < 0 && rc != KG_ENOMEM) {
         fprintf(stderr, "cypher export does not run: %s\n", err.msg);
-        abort();
+        BAD();
     }
     kg_query_stats_get(q, &st);
-    if (rc == KG_DONE && st.nodes_created != nn) abort();
+    if (rc == KG_DONE && st.nodes_created != nn) BAD();
     kg_query_free(q);
 done:
     kg_graph_free(g);
@@ -500,7 +523,7 @@ static void check_csv(const char *s, size_t n, size_t want, int edges,
             for (i = 0; i < d.ndiags; i++)
                 fprintf(stderr, "csv: %u:%u: %s\n", d.diags[i].line,
                         d.diags[i].col, d.diags[i].msg);
-            abort();
+            BAD();
         }
     }
     kg_doc_free(&d);
@@ -527,20 +550,27 @@ static void export_all(built *b, const kg_subgraph *sg, const view *v)
         kg_buf_reset(&out);
         kg_buf_reset(&edges);
         memset(&err, 0, sizeof err);
+        cur_fmt = kg_export_format_name((kg_format)f);
         if (f == KG_FMT_CSV_CYPHER || f == KG_FMT_CSV_GREMLIN) {
             rc = kg_export_csv(&out, &edges, b->g, sg,
                                f == KG_FMT_CSV_GREMLIN, &err);
             if (rc < 0) continue;
+            cur_out = out.data;
+            cur_len = out.len;
             check_csv(out.data, out.len, v->nn, 0, ids, props);
+            cur_out = edges.data;
+            cur_len = edges.len;
             check_csv(edges.data, edges.len, v->ne, 1, ids, props);
             continue;
         }
         rc = kg_export(&out, b->g, sg, &o, &err);
         if (rc < 0) {
-            if (err.msg[0] == '\0') abort();
+            if (err.msg[0] == '\0') BAD();
             continue; /* a bad rankdir or cluster name: refused, fine */
         }
-        if (out.data == NULL) abort();
+        cur_out = out.data;
+        cur_len = out.len;
+        if (out.data == NULL) BAD();
         switch (f) {
         case KG_FMT_DOT:
             check_dot(out.data, out.len, o.cluster_by ? SIZE_MAX : v->ne);
