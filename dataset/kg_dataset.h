@@ -54,19 +54,32 @@ typedef struct {
     const char *cache_dir;/* where remote sources are cloned; NULL = XDG    */
     kg_progress_cb progress;
     void *payload;
+    int history;          /* one version per commit that changed the        */
+                          /* (sub)tree, on REF's first-parent chain after    */
+                          /* the last synced commit (from the root when the  */
+                          /* store is empty), oldest first                   */
+    volatile int *interrupt; /* non-zero: stop (checked between files and    */
+                          /* before each commit) with KG_EINTERRUPT; the     */
+                          /* version in progress is rolled back              */
 } kg_sync_opts;
 
 typedef struct {
     int64_t version;      /* the version now current                        */
     int unchanged;        /* 1: nothing changed, no version was added       */
     size_t files_parsed, files_removed, files_total;
-    size_t errors, warnings;
+    size_t errors, warnings;  /* in the files parsed; after a history import, */
+                              /* in the version it ends at                   */
+    size_t versions_added;
 } kg_sync_result;
 
 /**
  * Bring the store up to date with the source at ref: diff the tree against
- * the last synced tree, parse only changed files, and record one version.
- * The work tree and index of a local repository are never written.
+ * the last synced tree, parse only changed files, and record one version
+ * (one per commit with opts->history). A version of a subdir is attributed
+ * to the newest commit that changed it (ref names it too). Re-syncing the
+ * same ref adds nothing. The work tree and index of a local repository are
+ * never written. KG_EINTERRUPT: stopped by opts->interrupt; the versions
+ * finished before stay.
  */
 int kg_sync_run(kg_store *st, const kg_sync_opts *opts, kg_sync_result *res,
                 kg_error *err);

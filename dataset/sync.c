@@ -39,10 +39,19 @@ typedef struct {
     char *subdir;          /* normalised: "" or "a/b"                     */
     char *prefix;          /* "" or "a/b/"                                */
     const char *rev;
-    git_commit *commit;
-    git_tree *tree;        /* the commit's (sub)tree                      */
+    git_commit *commit;    /* the revision asked for (REF)                */
+    git_tree *ref_tree;    /* its (sub)tree                               */
+    git_commit *at;        /* the commit a committed version is from: a   */
+                           /* history step, or the one that made REF's    */
+                           /* tree (borrowed)                             */
+    git_commit *intro;     /* that one, once looked up                    */
+    git_tree *tree;        /* the tree being recorded (borrowed)          */
     char tree_hex[GIT_OID_HEXSZ + 1], commit_hex[GIT_OID_HEXSZ + 1];
+    char at_hex[GIT_OID_HEXSZ + 1];
     char *meta_source, *meta_subdir, *meta_tree, *meta_draft;
+    char state_hex[GIT_OID_HEXSZ + 1];  /* meta "commit", as written     */
+    char state_tree[GIT_OID_HEXSZ + 1]; /* meta "tree", as written       */
+    size_t steps, stepped;  /* history: commits to look at, and looked at */
     int64_t latest;        /* newest version before this sync             */
     int latest_draft;
     int empty;             /* the store holds no document: skip lookups   */
@@ -93,11 +102,12 @@ static int normalise_subdir(char **out, const char *in, kg_error *err)
     return KG_OK;
 }
 
-/* Fill the version meta of the commit (or of a draft on top of it). */
+/* Fill the version meta of the commit x->at (or of a draft on top of
+ * REF). */
 static int version_meta(sync_ctx *x, kg_version_info *v, int draft,
                         size_t nfiles)
 {
-    const git_signature *a = git_commit_author(x->commit);
+    const git_signature *a = git_commit_author(x->at);
     git_signature *me = NULL;
     git_reference *head = NULL;
     kg_buf b = KG_BUF_INIT;
@@ -105,7 +115,7 @@ static int version_meta(sync_ctx *x, kg_version_info *v, int draft,
 
     memset(v, 0, sizeof *v);
     v->draft = draft;
-    memcpy(v->commit, x->commit_hex, sizeof v->commit);
+    memcpy(v->commit, draft ? x->commit_hex : x->at_hex, sizeof v->commit);
     /* "HEAD" says little a month later; keep the branch it stood for. */
     if (!strcmp(ref, "HEAD") &&
         git_repository_head(&head, x->src.repo) == 0 &&
@@ -128,13 +138,13 @@ static int version_meta(sync_ctx *x, kg_version_info *v, int draft,
         v->ref = kg_strdup(ref);
         kg_buf_printf(&b, "%s <%s>", a->name, a->email);
         v->author = kg_buf_detach(&b);
-        v->message = kg_strdup(git_commit_message(x->commit));
+        v->message = kg_strdup(git_commit_message(x->at));
         if (v->message) { /* keep the whole message, minus trailing space */
             size_t n = strlen(v->message);
             while (n && isspace((unsigned char)v->message[n - 1])) n--;
             v->message[n] = '\0';
         }
-        v->time = (int64_t)git_commit_time(x->commit);
+        v->time = (int64_t)git_commit_time(x->at);
     }
     git_signature_free(me);
     git_reference_free(head);
@@ -303,6 +313,79 @@ static char *draft_paths(const kg_changes *cs, const char *older)
     return b.oom ? (kg_buf_free(&b), NULL) : kg_buf_detach(&b);
 }
 
+static int interrupted(const sync_ctx *x)
+{
+    return x->opts->interrupt != NULL && *x->opts->interrupt != 0;
+}
+
+/* What an interrupted sync says: each version is one transaction, so the
+ * one in progress is gone and those a history import finished stay (a
+ * second sync goes on from there). */
+static int interrupt_error(sync_ctx *x)
+{
+    if (x->added == 0)
+        return kg_error_set(x->err, KG_EINTERRUPT, NULL, (kg_span){0, 0},
+                            "sync interrupted; the store is unchanged");
+    if (x->stepped < x->steps)
+        return kg_error_set(x->err, KG_EINTERRUPT, NULL, (kg_span){0, 0},
+                            "sync interrupted after %zu of %zu commits; the "
+                            "store holds the versions up to #%lld, sync "
+                            "again to import the rest", x->stepped, x->steps,
+                            (long long)x->latest);
+    return kg_error_set(x->err, KG_EINTERRUPT, NULL, (kg_span){0, 0},
+                        "sync interrupted; the store is unchanged since "
+                        "version #%lld", (long long)x->latest);
+}
+
+/* Point the version being recorded at commit c and its (sub)tree t. */
+static void aim(sync_ctx *x, git_commit *c, git_tree *t)
+{
+    x->at = c;
+    x->tree = t;
+    git_oid_tostr(x->at_hex, sizeof x->at_hex, git_commit_id(c));
+    git_oid_tostr(x->tree_hex, sizeof x->tree_hex, git_tree_id(t));
+}
+
+/* Record that commit hex (full) names version vid, unless the meta says
+ * so already: kg_sync_find_version looks there for a commit that has no
+ * version of its own. */
+static int set_alias(sync_ctx *x, const char *hex, int64_t vid)
+{
+    kg_buf key = KG_BUF_INIT;
+    char num[32], *old = NULL;
+    int rc = KG_OK;
+
+    snprintf(num, sizeof num, "%lld", (long long)vid);
+    if (kg_buf_printf(&key, "%s%s", KG_META_COMMIT_ALIAS, hex) < 0)
+        return kg_error_set(x->err, KG_ENOMEM, NULL, (kg_span){0, 0},
+                            "out of memory");
+    old = kg_store_meta_get(x->st, key.data);
+    if (old == NULL || strcmp(old, num) != 0) rc = set_meta(x, key.data, num);
+    kg_free(old);
+    kg_buf_free(&key);
+    return rc;
+}
+
+/* The committed state is now x->tree: diff from it next time, and know
+ * which commit it was synced from (REF once the tree is REF's). */
+static int set_state(sync_ctx *x)
+{
+    const char *hex = git_oid_equal(git_tree_id(x->tree),
+                                    git_tree_id(x->ref_tree))
+                          ? x->commit_hex : x->at_hex;
+    int rc = KG_OK;
+
+    /* Only what differs is written: a sync that changes nothing writes
+     * nothing (and works on a read-only store). */
+    if (strcmp(x->state_tree, x->tree_hex) != 0 &&
+        (rc = set_meta(x, KG_META_TREE, x->tree_hex)) == KG_OK)
+        memcpy(x->state_tree, x->tree_hex, sizeof x->state_tree);
+    if (rc == KG_OK && strcmp(x->state_hex, hex) != 0 &&
+        (rc = set_meta(x, KG_META_COMMIT, hex)) == KG_OK)
+        memcpy(x->state_hex, hex, sizeof x->state_hex);
+    return rc;
+}
+
 /*
  * Record one version from the changes: begin, bring each path up to date,
  * update the meta, commit. When nothing changed and allow_empty is 0 the
@@ -316,14 +399,21 @@ static int record(sync_ctx *x, kg_changes *cs, int draft, int allow_empty,
     int64_t vid = 0;
     size_t i, wrote = 0;
     int rc, w, open_tx = 0;
+    char state[GIT_OID_HEXSZ + 1], state_tree[GIT_OID_HEXSZ + 1];
 
     *made = 0;
+    memcpy(state, x->state_hex, sizeof state);
+    memcpy(state_tree, x->state_tree, sizeof state_tree);
     if ((rc = known_files(x)) < 0) return rc;
     if ((rc = version_meta(x, &meta, draft, cs->len)) < 0) return rc;
     if ((rc = kg_store_begin(x->st, &meta, &vid, x->err)) < 0) goto done;
     open_tx = 1;
     x->delta = 0;
     for (i = 0; i < cs->len; i++) {
+        if (interrupted(x)) {
+            rc = interrupt_error(x);
+            goto done;
+        }
         if ((rc = apply_one(x, &cs->items[i], draft, &w)) < 0) goto done;
         wrote += (size_t)w;
         if ((i + 1) % PROGRESS_EVERY == 0 || i + 1 == cs->len)
@@ -340,11 +430,20 @@ static int record(sync_ctx *x, kg_changes *cs, int draft, int allow_empty,
     if (!draft) {
         if ((rc = set_meta(x, KG_META_SOURCE, x->src.source)) < 0 ||
             (rc = set_meta(x, KG_META_SUBDIR, x->subdir)) < 0 ||
-            (rc = set_meta(x, KG_META_TREE, x->tree_hex)) < 0 ||
-            (rc = set_cache_meta(x)) < 0)
+            (rc = set_state(x)) < 0 || (rc = set_cache_meta(x)) < 0)
+            goto done;
+        /* A version of REF's tree from another commit (the one that made
+         * it): REF names it too. */
+        if (strcmp(x->at_hex, x->commit_hex) != 0 &&
+            !strcmp(x->state_hex, x->commit_hex) &&
+            (rc = set_alias(x, x->commit_hex, vid)) < 0)
             goto done;
     }
     if ((rc = set_meta(x, KG_META_DRAFT_PATHS, draft_list)) < 0) goto done;
+    if (interrupted(x)) {
+        rc = interrupt_error(x);
+        goto done;
+    }
     progress(x, "store", 0, 1);
     if ((rc = kg_store_commit(x->st, x->err)) < 0) goto done;
     open_tx = 0;
@@ -352,9 +451,15 @@ static int record(sync_ctx *x, kg_changes *cs, int draft, int allow_empty,
     *made = 1;
     x->added++;
     x->empty = 0;
+    x->latest = vid;
+    x->latest_draft = draft;
     if (!draft) x->files += x->delta;
 done:
-    if (open_tx) kg_store_rollback(x->st);
+    if (open_tx) {
+        kg_store_rollback(x->st);
+        memcpy(x->state_hex, state, sizeof state);
+        memcpy(x->state_tree, state_tree, sizeof state_tree);
+    }
     kg_version_info_clear(&meta);
     return rc;
 }
@@ -429,6 +534,7 @@ static int prepare(sync_ctx *x)
     const kg_sync_opts *o = x->opts;
     const char *source = o->source, *subdir = o->subdir, *bsub = NULL;
     kg_version_info v;
+    char *p;
     git_commit *head = NULL;
     kg_buf b = KG_BUF_INIT;
     int rc;
@@ -437,6 +543,12 @@ static int prepare(sync_ctx *x)
     x->meta_subdir = kg_store_meta_get(x->st, KG_META_SUBDIR);
     x->meta_tree = kg_store_meta_get(x->st, KG_META_TREE);
     x->meta_draft = kg_store_meta_get(x->st, KG_META_DRAFT_PATHS);
+    if (x->meta_tree)
+        snprintf(x->state_tree, sizeof x->state_tree, "%s", x->meta_tree);
+    if ((p = kg_store_meta_get(x->st, KG_META_COMMIT)) != NULL) {
+        snprintf(x->state_hex, sizeof x->state_hex, "%s", p);
+        kg_free(p);
+    }
     if (source == NULL) source = x->meta_source;
     if (source == NULL) kg_dataset_bundled(&source, &bsub);
     x->rev = o->ref && *o->ref ? o->ref : "HEAD";
@@ -453,10 +565,10 @@ static int prepare(sync_ctx *x)
         return rc;
     git_oid_tostr(x->commit_hex, sizeof x->commit_hex,
                   git_commit_id(x->commit));
-    if ((rc = kg_git__subtree(&x->tree, &x->src, x->commit, x->subdir,
+    if ((rc = kg_git__subtree(&x->ref_tree, &x->src, x->commit, x->subdir,
                               x->rev, x->err)) < 0)
         return rc;
-    git_oid_tostr(x->tree_hex, sizeof x->tree_hex, git_tree_id(x->tree));
+    aim(x, x->commit, x->ref_tree);
     if (o->worktree) {
         if (x->src.remote || git_repository_is_bare(x->src.repo))
             return kg_error_set(x->err, KG_EGIT, NULL, (kg_span){0, 0},
@@ -484,29 +596,22 @@ static int prepare(sync_ctx *x)
     return KG_OK;
 }
 
-/* The commit is already in the store (its tree was synced, perhaps from
- * another commit): remember it so that kg_sync_find_version finds it. */
-static int alias_commit(sync_ctx *x)
+/* Commit hex is already in the store (its tree was synced, perhaps from
+ * another commit): alias it to the newest version so that
+ * kg_sync_find_version finds it. Not over a draft, which is no commit's. */
+static int alias_commit(sync_ctx *x, const char *hex)
 {
     kg_version_info v;
-    kg_buf key = KG_BUF_INIT;
-    char num[32];
-    int same, rc;
+    int same;
 
     if (x->latest <= 0 || kg_store_version(x->st, x->latest, &v, NULL) < 0)
         return KG_OK;
-    same = !strcmp(v.commit, x->commit_hex) || v.draft;
+    same = !strcmp(v.commit, hex) || v.draft;
     kg_version_info_clear(&v);
-    if (same) return KG_OK;
-    kg_buf_printf(&key, "%s%s", KG_META_COMMIT_ALIAS, x->commit_hex);
-    snprintf(num, sizeof num, "%lld", (long long)x->latest);
-    rc = key.oom ? kg_error_set(x->err, KG_ENOMEM, NULL, (kg_span){0, 0},
-                                "out of memory")
-                 : set_meta(x, key.data, num);
-    kg_buf_free(&key);
-    return rc;
+    return same ? KG_OK : set_alias(x, hex, x->latest);
 }
 
+/* Record x->tree as a version from x->at, diffed against base. */
 static int sync_commit(sync_ctx *x, git_tree *base)
 {
     kg_changes cs = {NULL, 0, 0};
@@ -526,13 +631,104 @@ static int sync_commit(sync_ctx *x, git_tree *base)
     if (rc < 0 || made) goto done;
     /* A new tree whose dataset files are all as stored (only other files
      * changed): no version, but diff from this tree next time. */
-    if ((rc = set_meta(x, KG_META_TREE, x->tree_hex)) < 0) goto done;
-    rc = alias_commit(x);
+    if ((rc = set_state(x)) < 0) goto done;
+    rc = alias_commit(x, x->at_hex);
 done:
     x->stored = NULL;
     kg_sync__stored_free(&stored);
     kg_sync__changes_free(&cs);
     return rc;
+}
+
+/* Record REF's tree, attributed to the commit that made it (history.c):
+ * the version of a subdir synced at a commit that changed only other
+ * files is the subdir's last change, and REF is an alias of it. */
+static int sync_ref(sync_ctx *x, git_tree *base)
+{
+    int rc;
+
+    if (x->intro == NULL &&
+        (rc = kg_git__introduced(&x->intro, &x->src, x->commit, x->subdir,
+                                 x->err)) < 0)
+        return rc;
+    aim(x, x->intro, x->ref_tree);
+    rc = sync_commit(x, base);
+    aim(x, x->commit, x->ref_tree);
+    return rc;
+}
+
+/* The commit the committed state was last synced from, when the
+ * repository still has it: the meta, else (a store from before it was
+ * kept) the newest committed version's. */
+static int last_synced(sync_ctx *x, git_oid *out)
+{
+    kg_version_info v;
+    git_commit *c = NULL;
+    int64_t vid = 0;
+    int found;
+
+    memset(&v, 0, sizeof v);
+    if (x->state_hex[0] == '\0' &&
+        kg_store_versions(x->st, newest_committed, &vid, NULL) == KG_OK &&
+        vid > 0)
+        kg_store_version(x->st, vid, &v, NULL);
+    found = git_oid_fromstr(out, x->state_hex[0] ? x->state_hex
+                                                  : v.commit) == 0 &&
+            git_commit_lookup(&c, x->src.repo, out) == 0;
+    git_commit_free(c);
+    kg_version_info_clear(&v);
+    return found;
+}
+
+/*
+ * History import: one version per commit on REF's first-parent chain after
+ * the last synced commit, oldest first, for each commit whose (sub)tree
+ * differs from what the store holds; commits without the subdir are
+ * skipped (there is nothing to read). *base is the stored tree (NULL: none)
+ * and ends as the last one synced. When the last synced commit is unknown
+ * (gone from the repository), nothing is imported here and REF is synced
+ * alone.
+ */
+static int import_history(sync_ctx *x, git_tree **base, int same_origin)
+{
+    git_oid since, *ids = NULL;
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    size_t i, n = 0;
+    int rc = KG_OK, have_since = 0;
+
+    if (same_origin && !(have_since = last_synced(x, &since))) return KG_OK;
+    if ((rc = kg_git__first_parents(&ids, &n, &x->src, x->commit,
+                                    have_since ? &since : NULL, x->err)) < 0)
+        return rc;
+    x->steps = n;
+    for (i = 0; i < n && rc >= 0; i++) {
+        progress(x, "history", i, n);
+        if (interrupted(x)) {
+            rc = interrupt_error(x);
+            break;
+        }
+        rc = kg_git__step(&c, &t, &x->src, &ids[i], x->subdir, x->err);
+        if (rc == 1 &&
+            !(*base && git_oid_equal(git_tree_id(*base), git_tree_id(t)))) {
+            aim(x, c, t);
+            rc = sync_commit(x, *base);
+            aim(x, x->commit, x->ref_tree);
+            if (rc == KG_OK) {
+                git_tree_free(*base);
+                *base = t;
+                t = NULL;
+            }
+        }
+        git_commit_free(c);
+        git_tree_free(t);
+        c = NULL;
+        t = NULL;
+        if (rc >= 0) x->stepped = i + 1;
+    }
+    if (rc >= 0) progress(x, "history", n, n);
+    kg_free(ids);
+    return rc < 0 ? rc : KG_OK;
 }
 
 /* Record the work tree's edits as a draft. stacking: the newest version is
@@ -558,11 +754,21 @@ static int sync_worktree(sync_ctx *x, git_tree *base, int stacking)
     if ((rc = record(x, &cs, 1, 0, list, &made)) < 0 || made) goto done;
     /* The edits were undone: the work tree is the commit again, and only a
      * version of the commit can replace the old draft. */
-    if (stacking) rc = sync_commit(x, base);
+    if (stacking) rc = sync_ref(x, base);
 done:
     kg_free(list);
     kg_sync__changes_free(&cs);
     return rc;
+}
+
+static int count_diag(const char *path, const kg_diag *d, void *payload)
+{
+    kg_sync_result *r = payload;
+
+    (void)path;
+    if (d->severity == KG_SEV_ERROR) r->errors++;
+    else r->warnings++;
+    return 0;
 }
 
 /* Fill the result: the version now current and how many documents it
@@ -577,6 +783,15 @@ static void finish(sync_ctx *x)
 
     x->res->version = kg_store_latest(x->st);
     x->res->unchanged = x->added == 0;
+    x->res->versions_added = (size_t)x->added;
+    /* A history import parses files that later commits fix or remove:
+     * what matters is the diagnostics of the version it ends at. */
+    if (x->opts->history && x->added > 0) {
+        x->res->errors = x->res->warnings = 0;
+        if (kg_store_diags(x->st, x->res->version, NULL, count_diag, x->res,
+                           NULL) < 0)
+            x->res->errors = x->res->warnings = 0;
+    }
     if (kg_store_version(x->st, x->res->version, &v, NULL) == KG_OK) {
         draft = v.draft;
         kg_version_info_clear(&v);
@@ -616,19 +831,26 @@ int kg_sync_run(kg_store *st, const kg_sync_opts *opts, kg_sync_result *res,
                   !strcmp(x.meta_source, x.src.source) &&
                   !strcmp(x.meta_subdir ? x.meta_subdir : "", x.subdir);
     if (same_origin) kg_git__tree(&base, &x.src, x.meta_tree);
-    same_tree = base && git_oid_equal(git_tree_id(base), git_tree_id(x.tree));
+    if (x.opts->history &&
+        (rc = import_history(&x, &base, same_origin)) < 0)
+        goto done;
+    same_tree = base &&
+                git_oid_equal(git_tree_id(base), git_tree_id(x.ref_tree));
     if (!same_tree || (x.latest_draft && !x.opts->worktree))
-        rc = sync_commit(&x, base);
-    else if (!x.opts->worktree)
-        rc = alias_commit(&x);
+        rc = sync_ref(&x, base);
     /* On an unchanged tree under a draft, the work tree is compared with
      * the draft; a new draft replaces it and inherits its paths. */
     if (rc == KG_OK && x.opts->worktree)
         rc = sync_worktree(&x, base, same_tree && x.latest_draft);
+    /* The committed state is REF's tree now: REF names it, and a history
+     * import starts after REF next time. */
+    if (rc == KG_OK) rc = alias_commit(&x, x.commit_hex);
+    if (rc == KG_OK) rc = set_state(&x);
     if (rc == KG_OK) finish(&x);
 done:
     git_tree_free(base);
-    git_tree_free(x.tree);
+    git_tree_free(x.ref_tree);
+    git_commit_free(x.intro);
     git_commit_free(x.commit);
     kg_git__close(&x.src);
     kg_free(x.subdir);
@@ -637,107 +859,5 @@ done:
     kg_free(x.meta_subdir);
     kg_free(x.meta_tree);
     kg_free(x.meta_draft);
-    return rc;
-}
-
-/* ========================== kg_sync_find_version ======================== */
-
-static int all_digits(const char *s)
-{
-    if (*s == '\0') return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s)) return 0;
-    return 1;
-}
-
-static int all_hex(const char *s)
-{
-    size_t n = 0;
-    for (; s[n]; n++)
-        if (!isxdigit((unsigned char)s[n])) return 0;
-    return n >= 4 && n <= GIT_OID_HEXSZ;
-}
-
-static int find_number(kg_store *st, const char *num, int64_t *vid,
-                       kg_error *err)
-{
-    kg_version_info v;
-    long long n;
-
-    if (!all_digits(num) || strlen(num) > 18)
-        return kg_error_set(err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
-                            "'#%s' is not a version number", num);
-    n = strtoll(num, NULL, 10);
-    if (n <= 0 || kg_store_version(st, n, &v, NULL) < 0)
-        return kg_error_set(err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
-                            "no version #%lld in the store (the newest is "
-                            "#%lld)", n, (long long)kg_store_latest(st));
-    kg_version_info_clear(&v);
-    *vid = n;
-    return KG_OK;
-}
-
-/* rev resolved in the store's source repository; the commit, then any
- * alias recorded for it when its tree was already in the store. */
-static int find_commit(kg_store *st, const char *source, const char *rev,
-                       int64_t *vid, kg_error *err)
-{
-    kg_git_src src;
-    git_commit *c = NULL;
-    char hex[GIT_OID_HEXSZ + 1], *alias;
-    char *cache = kg_store_meta_get(st, KG_META_CACHE);
-    kg_buf key = KG_BUF_INIT;
-    int rc;
-
-    rc = kg_git__open(&src, source, cache, 0, NULL, err);
-    kg_free(cache);
-    if (rc < 0) return rc;
-    if ((rc = kg_git__resolve(&c, &src, rev, err)) < 0) goto done;
-    git_oid_tostr(hex, sizeof hex, git_commit_id(c));
-    if (kg_store_version_by_commit(st, hex, vid, NULL) == KG_OK) goto done;
-    kg_buf_printf(&key, "%s%s", KG_META_COMMIT_ALIAS, hex);
-    alias = key.oom ? NULL : kg_store_meta_get(st, key.data);
-    if (alias && all_digits(alias)) {
-        *vid = strtoll(alias, NULL, 10);
-    } else {
-        rc = kg_error_set(err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
-                          "commit %.7s ('%s') was never synced into this "
-                          "store; run sync --ref %s first", hex, rev, rev);
-    }
-    kg_free(alias);
-done:
-    kg_buf_free(&key);
-    git_commit_free(c);
-    kg_git__close(&src);
-    return rc;
-}
-
-int kg_sync_find_version(kg_store *st, const char *rev, int64_t *vid,
-                         kg_error *err)
-{
-    char *source;
-    int rc;
-
-    if (rev == NULL || *rev == '\0')
-        return kg_error_set(err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
-                            "empty revision");
-    if (*rev == '#') return find_number(st, rev + 1, vid, err);
-    if (all_digits(rev)) return find_number(st, rev, vid, err);
-    source = kg_store_meta_get(st, KG_META_SOURCE);
-    kg_git__init();
-    if (source == NULL)
-        rc = kg_error_set(err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
-                          "cannot resolve '%s': the store was never synced "
-                          "from a repository", rev);
-    else
-        rc = find_commit(st, source, rev, vid, err);
-    /* The repository may be gone or moved: a commit id the store knows is
-     * still a fine way to name a version. */
-    if (rc < 0 && rc != KG_ENOMEM && all_hex(rev) &&
-        kg_store_version_by_commit(st, rev, vid, NULL) == KG_OK) {
-        rc = KG_OK;
-        if (err) kg_error_clear(err);
-    }
-    kg_free(source);
     return rc;
 }

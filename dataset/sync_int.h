@@ -1,10 +1,11 @@
 /* sync_int.h - private interface between the files of the git sync.
  *
- * sync.c drives a sync; git.c is the only file that talks to libgit2 about
- * sources, revisions, trees and blobs; worktree.c reads a work tree from
- * the file system; changes.c holds the path sets they share and the rules
- * both readers apply to an entry; bundled.c says where the bundled dataset
- * is. The shared structures are an opened source (kg_git_src), a list of
+ * sync.c drives a sync; git.c talks to libgit2 about sources, revisions,
+ * trees and blobs, history.c about commits (the chain a history import
+ * walks, the commit a version is attributed to); find.c names a version by
+ * revision; worktree.c reads a work tree from the file system; changes.c
+ * holds the path sets they share and the rules both readers apply to an
+ * entry; bundled.c says where the bundled dataset is. The shared structures are an opened source (kg_git_src), a list of
  * changed paths (kg_changes) and an entry's bytes (kg_entry), so that the
  * driver applies a tree diff, a draft's paths and a work-tree walk the same
  * way.
@@ -29,6 +30,10 @@
                                           /* (draft) version changed      */
 #define KG_META_COMMIT_ALIAS "commit:"    /* + full hex: a commit whose   */
                                           /* tree was already synced      */
+#define KG_META_COMMIT "commit"           /* full hex of the revision the */
+                                          /* committed state was synced  */
+                                          /* from (where a history import */
+                                          /* starts)                      */
 
 /* A file larger than this is never read into memory (as the parsers). */
 #define KG_SYNC_MAX_BYTES KG_NOTE_MAX_BYTES
@@ -74,6 +79,31 @@ int kg_git__subtree(git_tree **out, kg_git_src *src, git_commit *c,
                     const char *subdir, const char *rev, kg_error *err);
 /** Look up a tree by hex id; KG_ENOTFOUND when the repository lacks it. */
 int kg_git__tree(git_tree **out, kg_git_src *src, const char *hex);
+
+/* ---- history (history.c) ---- */
+
+/**
+ * The first-parent chain of ref, oldest first, without the commits
+ * reachable from since (NULL: down to the root commit). *out (caller frees)
+ * holds *n commit ids; ref is the last. KG_EGIT, KG_ENOMEM.
+ */
+int kg_git__first_parents(git_oid **out, size_t *n, kg_git_src *src,
+                          git_commit *ref, const git_oid *since,
+                          kg_error *err);
+/**
+ * The newest commit on c's first-parent chain whose subdir tree is c's: the
+ * commit that made the (sub)tree what it is at c (c itself for a
+ * whole-repository sync, but after empty commits). Caller frees *out.
+ */
+int kg_git__introduced(git_commit **out, kg_git_src *src, git_commit *c,
+                       const char *subdir, kg_error *err);
+/**
+ * Look up commit id and its subdir tree: 1 with both set, 0 when the commit
+ * has no such folder (*tree NULL), negative on failure. Caller frees both,
+ * whatever the result.
+ */
+int kg_git__step(git_commit **commit, git_tree **tree, kg_git_src *src,
+                 const git_oid *id, const char *subdir, kg_error *err);
 
 /* ---- the set of paths one sync looks at ---- */
 

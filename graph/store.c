@@ -415,6 +415,9 @@ int kg_store_open(kg_store **out, const char *path, int flags, kg_error *err)
     error = check_schema(st, err);
 done:
     if (error < 0) {
+        /* err->source may be st->path, which is about to be freed; the
+         * caller's path lives on */
+        if (err != NULL && err->source == st->path) err->source = path;
         kg_store_close(st);
         return error;
     }

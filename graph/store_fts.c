@@ -76,7 +76,7 @@ static int index_rows(kg_store *st, int64_t from, int64_t to, kg_error *err)
 
 int kg_store__fts_commit(kg_store *st, kg_error *err)
 {
-    int64_t upto, max;
+    int64_t upto = 0, max = 0;
     int error;
 
     if ((error = kg_store__fts_upto(st, &upto, err)) < 0 ||
@@ -92,7 +92,7 @@ int kg_store__fts_commit(kg_store *st, kg_error *err)
 int kg_store__fts_forget(kg_store *st, int64_t above, kg_error *err)
 {
     sqlite3_stmt *s = NULL;
-    int64_t upto;
+    int64_t upto = 0;
     int rc, error;
 
     if ((error = kg_store__fts_upto(st, &upto, err)) < 0) return error;

@@ -56,6 +56,7 @@ typedef enum { AST_Q_ALL, AST_Q_ANY, AST_Q_NONE, AST_Q_SINGLE } ast_quant;
 #define AST_F_CONST 8    /* bound: no variables, no parameters inside    */
 #define AST_F_ISID 16    /* bound: property access of `id` (node key)     */
 #define AST_F_KEYREF 32  /* VAR reading grouping key item slot2's column  */
+#define AST_F_EXISTS 64  /* PATTERN written as exists(pattern)            */
 
 struct kg_func;
 struct kg_op;

@@ -238,10 +238,38 @@ static int bind_local(kg_binder *b, ast_expr *e, const char *name,
 
 static int bind_pattern_expr(kg_binder *b, ast_expr *e)
 {
-    uint32_t saved = b->nvars;
+    uint32_t saved = b->nvars, i, j;
     int rc;
+    if (e->kind == AST_E_PATTERN) {
+        /* openCypher: a bare pattern is a predicate of WHERE, and it may
+         * not introduce variables */
+        if (!b->in_where && !(e->flags & AST_F_EXISTS))
+            return kg_bind__fail(b, KG_ESYNTAX, e->span,
+                                 "a pattern is only allowed as a predicate "
+                                 "in WHERE (use exists(...) elsewhere)");
+        for (i = 0; i < e->pat->npaths; i++) {
+            const ast_path *path = e->pat->paths[i];
+            for (j = 0; j <= path->nrels; j++) {
+                const char *v = path->nodes[j]->var;
+                if (!v && j < path->nrels) v = path->rels[j]->var;
+                if (v && !kg_bind__lookup(b, v))
+                    return kg_bind__fail(b, KG_ESYNTAX, e->span,
+                                         "variable '%s' not defined", v);
+                if (j < path->nrels && path->rels[j]->var &&
+                    !kg_bind__lookup(b, path->rels[j]->var))
+                    return kg_bind__fail(b, KG_ESYNTAX, e->span,
+                                         "variable '%s' not defined",
+                                         path->rels[j]->var);
+            }
+        }
+    }
     if ((rc = kg_bind__pattern(b, e->pat, KG_PAT_EXPR)) < 0) return rc;
-    if (e->b && (rc = kg_bind__expr(b, e->b)) < 0) return rc;
+    if (e->b) {
+        b->in_where++;
+        rc = kg_bind__expr(b, e->b);
+        b->in_where--;
+        if (rc < 0) return rc;
+    }
     if (e->c && (rc = kg_bind__expr(b, e->c)) < 0) return rc;
     b->nvars = saved; /* the pattern's new variables end with it */
     return KG_OK;
@@ -486,6 +514,7 @@ int kg_bind__pattern(kg_binder *b, ast_pattern *pat, int mode)
                                      path->var);
         }
         if ((mode == KG_PAT_CREATE || mode == KG_PAT_MERGE) && !path->nrels &&
+            !path->nodes[0]->nlabels && !path->nodes[0]->props &&
             path->nodes[0]->var && kg_bind__lookup(b, path->nodes[0]->var))
             return kg_bind__fail(b, KG_ESYNTAX, path->nodes[0]->span,
                                  "variable '%s' is already defined",

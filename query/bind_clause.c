@@ -55,6 +55,15 @@ static void patch_keyrefs(ast_expr *e, const ast_proj *pr)
     for (i = 0; i < e->nargs; i++) patch_keyrefs(e->args[i], pr);
 }
 
+static int bind_where(kg_binder *b, ast_expr *e)
+{
+    int rc;
+    b->in_where++;
+    rc = kg_bind__expr(b, e);
+    b->in_where--;
+    return rc;
+}
+
 static int has_var(const ast_expr *e)
 {
     uint32_t i;
@@ -109,7 +118,8 @@ static int has_agg(const ast_expr *e)
  * that is a variable or a property of one (`n.city, n.city + count(*)`),
  * rewritten here to read the key's column. Anything else is ambiguous. */
 static ast_expr *unambiguous(kg_binder *b, ast_expr *e, const ast_proj *pr,
-                             const ast_item *self)
+                             const ast_item *self, const char **locals,
+                             uint32_t nlocals)
 {
     ast_expr *ref;
     uint32_t i;
@@ -133,18 +143,43 @@ static ast_expr *unambiguous(kg_binder *b, ast_expr *e, const ast_proj *pr,
             }
             return ref;
         }
+        /* ORDER BY may name a key column by its alias */
+        if (!self && e->kind == AST_E_VAR && it->alias &&
+            strcmp(it->alias, e->name) == 0)
+            return e;
     }
     if (e->kind == AST_E_VAR) {
+        for (i = 0; i < nlocals; i++)
+            if (strcmp(locals[i], e->name) == 0) return e;
         kg_bind__fail(b, KG_ESYNTAX, e->span,
                       "'%s' is used next to an aggregate but is not a "
                       "grouping key", e->name);
         return e;
     }
     if (e->kind == AST_E_PATTERN || e->kind == AST_E_PATCOMP) return e;
-    e->a = unambiguous(b, e->a, pr, self);
-    e->b = unambiguous(b, e->b, pr, self);
-    e->c = unambiguous(b, e->c, pr, self);
-    for (i = 0; i < e->nargs; i++) e->args[i] = unambiguous(b, e->args[i], pr, self);
+    if ((e->kind == AST_E_LISTCOMP || e->kind == AST_E_QUANT ||
+         e->kind == AST_E_REDUCE) && nlocals + 2 <= 16) {
+        /* the comprehension's own variables are not grouping questions */
+        const char *inner[16];
+        uint32_t n = nlocals;
+        if (nlocals) memcpy(inner, locals, nlocals * sizeof *inner);
+        inner[n++] = e->name;
+        if (e->kind == AST_E_REDUCE) inner[n++] = e->names[0];
+        e->a = unambiguous(b, e->a, pr, self, locals, nlocals);
+        if (e->kind == AST_E_REDUCE) {
+            e->b = unambiguous(b, e->b, pr, self, locals, nlocals);
+            e->c = unambiguous(b, e->c, pr, self, inner, n);
+        } else {
+            e->b = unambiguous(b, e->b, pr, self, inner, n);
+            e->c = unambiguous(b, e->c, pr, self, inner, n);
+        }
+        return e;
+    }
+    e->a = unambiguous(b, e->a, pr, self, locals, nlocals);
+    e->b = unambiguous(b, e->b, pr, self, locals, nlocals);
+    e->c = unambiguous(b, e->c, pr, self, locals, nlocals);
+    for (i = 0; i < e->nargs; i++)
+        e->args[i] = unambiguous(b, e->args[i], pr, self, locals, nlocals);
     return e;
 }
 
@@ -207,13 +242,13 @@ static int bind_proj(kg_binder *b, ast_clause *c)
         ast_expr *o = pr->order[i].expr;
         int whole = 0;
         for (j = 0; j < pr->nitems; j++) whole |= kg_ast_expr_same(o, pr->items[j].expr);
-        if (!whole && has_agg(o)) o = unambiguous(b, o, pr, NULL);
+        if (!whole && has_agg(o)) o = unambiguous(b, o, pr, NULL, NULL, 0);
         pr->order[i].expr = subst(b, o, pr);
     }
     for (i = 0; i < pr->nitems; i++)
         if (has_agg(pr->items[i].expr))
             pr->items[i].expr = unambiguous(b, pr->items[i].expr, pr,
-                                            &pr->items[i]);
+                                            &pr->items[i], NULL, 0);
     if (b->rc) return b->rc;
     if (!(types = kg_arena_alloc(b->arena, pr->nitems + 1)) ||
         !(vts = kg_arena_alloc(b->arena, pr->nitems + 1)))
@@ -247,17 +282,23 @@ static int bind_proj(kg_binder *b, ast_clause *c)
     nnew = b->nvars - old;
     for (i = 0; i < pr->nitems; i++)
         if (pr->items[i].has_agg) patch_keyrefs(pr->items[i].expr, pr);
-    /* ORDER BY: old variables stay visible unless the rows were grouped */
-    if (pr->aggregating || pr->distinct) {
+    /* WITH ... WHERE sees the old variables too unless the rows were
+     * grouped (the TCK's `OPTIONAL MATCH (a)-[r]->(c) WITH c WHERE r IS
+     * NULL`); ORDER BY sees them unless grouped or DISTINCT. The new
+     * columns come last in the scope, so they shadow old names. */
+    if (pr->aggregating) {
+        memmove(b->vars, b->vars + old, nnew * sizeof *b->vars);
+        b->nvars = nnew;
+        old = 0;
+    }
+    if (bind_where(b, pr->where) < 0) return b->rc;
+    if (pr->distinct && old) {
         memmove(b->vars, b->vars + old, nnew * sizeof *b->vars);
         b->nvars = nnew;
         old = 0;
     }
     for (i = 0; i < pr->norder; i++)
         if (kg_bind__expr(b, pr->order[i].expr) < 0) return b->rc;
-    /* WITH ... WHERE sees the same variables as ORDER BY (the TCK's
-     * `OPTIONAL MATCH (a)-[r]->(c) WITH c WHERE r IS NULL`) */
-    if (kg_bind__expr(b, pr->where) < 0) return b->rc;
     if (old) {
         memmove(b->vars, b->vars + old, nnew * sizeof *b->vars);
         b->nvars = nnew;
@@ -344,7 +385,7 @@ static int bind_call_clause(kg_binder *b, ast_clause *c)
                                  "variable '%s' is already defined", var);
         if ((y->slot = kg_bind__declare(b, var, KG_BT_ANY)) < 0) return b->rc;
     }
-    return kg_bind__expr(b, c->where);
+    return bind_where(b, c->where);
 }
 
 static int bind_clause(kg_binder *b, ast_clause *c, int *updated)
@@ -357,7 +398,7 @@ static int bind_clause(kg_binder *b, ast_clause *c, int *updated)
                                  "MATCH after an updating clause needs a WITH "
                                  "in between");
         if (kg_bind__pattern(b, c->pat, KG_PAT_MATCH) < 0) return b->rc;
-        return kg_bind__expr(b, c->where);
+        return bind_where(b, c->where);
     case AST_C_UNWIND:
         if (kg_bind__expr(b, c->expr) < 0) return b->rc;
         if (kg_bind__lookup(b, c->var))

@@ -493,7 +493,10 @@ static int map_projection(kg_exec *x, const ast_expr *e, kg_value *out)
     return rc;
 }
 
-int kg_expr__eval(kg_exec *x, const ast_expr *e, kg_value *out)
+/* The evaluator proper; kg_expr__eval wraps it so that a value half built
+ * when an error struck (a list filled up to the failing item) is released
+ * in one place. */
+static int eval(kg_exec *x, const ast_expr *e, kg_value *out)
 {
     kg_value ta, tb;
     const kg_value *a, *b, *v;
@@ -560,6 +563,12 @@ int kg_expr__eval(kg_exec *x, const ast_expr *e, kg_value *out)
                 all = at != KG_NONE && kg_graph_has_label(x->g, a->u.id, at);
             }
             *out = kg_value_bool(all);
+        } else if (a->type == KG_VREL) { /* r:T tests the type */
+            kg_atom ty = kg_graph_edge_type(x->g, a->u.id);
+            int all = 1;
+            for (i = 0; i < e->nnames && all; i++)
+                all = kg_bind__atom(x->g, &e->atoms[i], e->names[i]) == ty;
+            *out = kg_value_bool(all);
         } else if (a->type != KG_VNULL) {
             rc = type_err(x, e, "label test expects a node", a);
         }
@@ -587,6 +596,13 @@ int kg_expr__eval(kg_exec *x, const ast_expr *e, kg_value *out)
                              "internal error: unknown expression kind %d",
                              e->kind);
     }
+}
+
+int kg_expr__eval(kg_exec *x, const ast_expr *e, kg_value *out)
+{
+    int rc = eval(x, e, out);
+    if (rc < 0) kg_value_release(out);
+    return rc;
 }
 
 int kg_expr__count(kg_exec *x, const ast_expr *e, const char *what,

@@ -387,6 +387,7 @@ static ast_expr *call_expr(kg_parser *p, const char *name, uint32_t start)
     if (kg_strcasecmp(name, "exists") == 0 &&
         kg_parse__check(p, KG_TOK_LPAREN) && (path = try_path(p)) != NULL) {
         e->kind = AST_E_PATTERN;
+        e->flags |= AST_F_EXISTS;
         if (!(e->pat = one_path_pattern(p, path))) return NULL;
         goto close;
     }

@@ -190,6 +190,7 @@ typedef struct {
     uint32_t nslots;
     ast_proj *proj;     /* projection collecting aggregates, or NULL      */
     int in_agg;         /* inside an aggregate's argument                 */
+    int in_where;       /* binding a WHERE: pattern predicates allowed    */
     int32_t *news;      /* slots declared by the clause being bound       */
     uint32_t nnews, capnews;
     int writes;

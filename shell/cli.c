@@ -32,10 +32,16 @@ void kg_shell__fail(kg_shell *sh, int exit_code)
 int kg_shell__exit_code(int status)
 {
     switch (status) {
-    case KG_OK: return KG_EXIT_OK;
-    case KG_EIO: case KG_ESTORE: case KG_ENOMEM: case KG_EGIT: case KG_EBUSY:
+    case KG_OK:
+        return KG_EXIT_OK;
+    case KG_EIO:
+    case KG_ESTORE:
+    case KG_ENOMEM:
+    case KG_EGIT:
+    case KG_EBUSY:
         return KG_EXIT_USAGE;
-    default: return KG_EXIT_ERROR;
+    default:
+        return KG_EXIT_ERROR;
     }
 }
 
@@ -55,8 +61,8 @@ static void before_stderr(kg_shell *sh)
     if (sh->redirect != NULL) fflush(sh->redirect);
 }
 
-void kg_shell__report(kg_shell *sh, kg_error *err, const char *text,
-                      size_t len, const kg_srcpos *pos)
+void kg_shell__report(kg_shell *sh, kg_error *err, const char *text, size_t len,
+                      const kg_srcpos *pos)
 {
     kg_error e = *err;
 
@@ -124,8 +130,9 @@ void kg_shell__notef(kg_shell *sh, const char *fmt, ...)
 
 kg_out *kg_shell__out_begin(kg_shell *sh)
 {
-    FILE *fp = sh->once != NULL ? sh->once
-               : sh->redirect != NULL ? sh->redirect : stdout;
+    FILE *fp = sh->once != NULL       ? sh->once
+               : sh->redirect != NULL ? sh->redirect
+                                      : stdout;
 
     memset(&sh->out, 0, sizeof sh->out);
     sh->out.fp = fp;
@@ -191,8 +198,8 @@ void kg_shell__footer(kg_shell *sh, kg_out *o, uint64_t rows, int had_cols,
     }
     if (had_cols || b.len == 0) {
         kg_buf c = KG_BUF_INIT;
-        if (m->aligned && sh->maxrows > 0 && (o->tty || sh->maxrows_set)
-            && rows > sh->maxrows)
+        if (m->aligned && sh->maxrows > 0 && (o->tty || sh->maxrows_set) &&
+            rows > sh->maxrows)
             shown = sh->maxrows;
         kg_buf_printf(&c, "%llu row%s", (unsigned long long)rows,
                       rows == 1 ? "" : "s");
@@ -225,18 +232,19 @@ void kg_result__free(kg_result *r)
 
     kg_free(r->query);
     if (r->names != NULL) {
-        for (i = 0; i < r->ncols; i++) kg_free(r->names[i]);
+        for (i = 0; i < r->ncols; i++)
+            kg_free(r->names[i]);
         kg_free(r->names);
     }
-    for (i = 0; i < r->nrows * r->ncols; i++) kg_value_release(&r->cells[i]);
+    for (i = 0; i < r->nrows * r->ncols; i++)
+        kg_value_release(&r->cells[i]);
     kg_free(r->cells);
     kg_free(r->nodes);
     kg_free(r->edges);
     memset(r, 0, sizeof *r);
 }
 
-static int result_init(kg_result *r, const char *text, size_t len,
-                       kg_query *q)
+static int result_init(kg_result *r, const char *text, size_t len, kg_query *q)
 {
     size_t i;
 
@@ -279,7 +287,8 @@ static int collect(kg_result *r, const kg_value *v)
         return push_id(&r->nodes, &r->nnodes, &r->capnodes, v->u.id);
     case KG_VREL:
         rc = push_id(&r->edges, &r->nedges, &r->capedges, v->u.id);
-        if (rc == KG_OK && r->g != NULL && kg_graph_alive(r->g, KG_EDGE, v->u.id)) {
+        if (rc == KG_OK && r->g != NULL &&
+            kg_graph_alive(r->g, KG_EDGE, v->u.id)) {
             rc = push_id(&r->nodes, &r->nnodes, &r->capnodes,
                          kg_graph_edge_src(r->g, v->u.id));
             if (rc == KG_OK)
@@ -307,7 +316,8 @@ static int result_row(kg_result *r, const kg_value *vals)
     int rc = KG_OK;
 
     r->total++;
-    for (i = 0; i < r->ncols && rc == KG_OK; i++) rc = collect(r, &vals[i]);
+    for (i = 0; i < r->ncols && rc == KG_OK; i++)
+        rc = collect(r, &vals[i]);
     if (rc < 0 || r->nrows >= KG_SHELL_KEEP_ROWS || r->ncols == 0) return rc;
     if (r->nrows == r->caprows) {
         size_t ncap = r->caprows ? r->caprows * 2 : 32;
@@ -341,7 +351,6 @@ int kg_shell__query(kg_shell *sh, const char *text, size_t len,
 
     kg_error_clear(&err);
     memset(&sink, 0, sizeof sink);
-    sh->interrupt = 0;
     if ((rc = kg_session__env(sh, &env, &err)) < 0) {
         kg_shell__report(sh, &err, NULL, 0, pos);
         return rc;
@@ -370,7 +379,8 @@ int kg_shell__query(kg_shell *sh, const char *text, size_t len,
             r->g = kg_query_graph(q);
             sink.g = r->g;
         }
-        for (i = 0; i < ncols; i++) vals[i] = *kg_query_col(q, i);
+        for (i = 0; i < ncols; i++)
+            vals[i] = *kg_query_col(q, i);
         if (result_row(r, vals) < 0) goto oom;
         if (sink_open && kg_sink__row(&sink, vals) < 0) goto oom;
     }
@@ -382,14 +392,18 @@ int kg_shell__query(kg_shell *sh, const char *text, size_t len,
                              kg_shell__now_ms() - t0, &st);
     } else if (sink_open) {
         /* streamed rows are out already; a half-built table is not shown */
-        if (!sink.m->aligned) kg_sink__end(&sink);
-        else kg_sink__free(&sink);
+        if (!sink.m->aligned)
+            kg_sink__end(&sink);
+        else
+            kg_sink__free(&sink);
     }
     if (print) kg_shell__out_end(sh);
-    if (rc < 0) kg_shell__report(sh, &err, text, len, pos);
-    else rc = KG_OK;
-    if (rc == KG_OK && kg_query_writes(q) && !sh->warned_writes
-        && sh->interactive) {
+    if (rc < 0)
+        kg_shell__report(sh, &err, text, len, pos);
+    else
+        rc = KG_OK;
+    if (rc == KG_OK && kg_query_writes(q) && !sh->warned_writes &&
+        sh->interactive) {
         sh->warned_writes = 1;
         kg_shell__notef(sh, "Note: changes stay in this session's memory; "
                             "the store changes only by sync.");
@@ -446,10 +460,11 @@ static void consume(kg_feed *f, size_t n)
     f->buf.data[f->buf.len] = '\0';
 }
 
+/* Ctrl-C ends the rest of the input line at the prompt, and the rest of
+ * a script (the flag is cleared by the REPL before each line). */
 static int stopping(const kg_shell *sh)
 {
-    return sh->quit || (sh->bail && sh->status != KG_EXIT_OK)
-           || (!sh->interactive && sh->interrupt);
+    return sh->quit || sh->interrupt || (sh->bail && sh->status != KG_EXIT_OK);
 }
 
 /* Run text[0..len) of f's buffer as one statement, leading space trimmed
@@ -463,8 +478,8 @@ static void run_statement(kg_shell *sh, kg_feed *f, size_t len)
     pos.name = f->name;
     pos.line = f->buf_line;
     pos.col = f->buf_col;
-    while (lead < len && (text[lead] == ' ' || text[lead] == '\t'
-                          || text[lead] == '\n' || text[lead] == '\r'))
+    while (lead < len && (text[lead] == ' ' || text[lead] == '\t' ||
+                          text[lead] == '\n' || text[lead] == '\r'))
         lead++;
     advance(&pos.line, &pos.col, text, lead);
     sh->pos = &pos;
@@ -503,7 +518,8 @@ int kg_feed__line(kg_shell *sh, kg_feed *f, const char *line, size_t len)
     f->line++;
     if (f->buf.len == 0 || kg_split__blank(f->buf.data, f->buf.len)) {
         kg_buf_reset(&f->buf);
-        while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+        while (i < len && (line[i] == ' ' || line[i] == '\t'))
+            i++;
         if (i < len && line[i] == '.') {
             kg_srcpos pos = {f->name, f->line, (uint32_t)i + 1};
             sh->pos = &pos;
@@ -531,7 +547,8 @@ int kg_feed__line(kg_shell *sh, kg_feed *f, const char *line, size_t len)
             return 0;
         }
     }
-    if (st.quote == 0 && !st.comment && kg_split__blank(f->buf.data, f->buf.len)) {
+    if (st.quote == 0 && !st.comment &&
+        kg_split__blank(f->buf.data, f->buf.len)) {
         kg_buf_reset(&f->buf);
         return 0;
     }
@@ -550,8 +567,8 @@ int kg_feed__line(kg_shell *sh, kg_feed *f, const char *line, size_t len)
 
 void kg_feed__finish(kg_shell *sh, kg_feed *f)
 {
-    if (f->buf.len > 0 && !kg_split__blank(f->buf.data, f->buf.len)
-        && !stopping(sh))
+    if (f->buf.len > 0 && !kg_split__blank(f->buf.data, f->buf.len) &&
+        !stopping(sh))
         run_statement(sh, f, f->buf.len);
     kg_buf_reset(&f->buf);
 }
@@ -573,13 +590,16 @@ int kg_shell__run_stream(kg_shell *sh, FILE *fp, const char *name)
 
     kg_feed__init(&f, name, 0);
     while (!stopping(sh) && (n = getline(&line, &cap, fp)) >= 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
         kg_feed__line(sh, &f, line, (size_t)n);
     }
     if (ferror(fp) && !stopping(sh)) {
         kg_shell__errorf(sh, "cannot read %s: %s", name, strerror(errno));
         kg_shell__fail(sh, KG_EXIT_USAGE);
     }
+    if (sh->interrupt && !sh->interactive) /* the script did not finish */
+        kg_shell__fail(sh, KG_EXIT_ERROR);
     kg_feed__finish(sh, &f);
     kg_feed__free(&f);
     free(line); /* getline's buffer comes from malloc */
@@ -644,7 +664,8 @@ int kg_shell__last(kg_shell *sh)
             kg_shell__errorf(sh, "out of memory");
             return KG_ENOMEM;
         }
-        for (i = 0; i < r->nrows; i++) kg_sink__row(&sink, r->cells + i * r->ncols);
+        for (i = 0; i < r->nrows; i++)
+            kg_sink__row(&sink, r->cells + i * r->ncols);
         kg_sink__end(&sink);
     }
     kg_shell__footer(sh, o, r->nrows, r->ncols > 0, 0, NULL);
@@ -666,7 +687,8 @@ int kg_shell__explain(kg_shell *sh, const char *text)
     size_t len = strlen(text);
     int rc;
 
-    while (len > 0 && (text[len - 1] == ';' || text[len - 1] == ' ')) len--;
+    while (len > 0 && (text[len - 1] == ';' || text[len - 1] == ' '))
+        len--;
     kg_error_clear(&err);
     if ((rc = kg_session__env(sh, &env, &err)) < 0) {
         kg_shell__report(sh, &err, NULL, 0, sh->pos);

@@ -41,10 +41,10 @@ static wordlist lists[W_NKINDS];
 /* The candidates the generator walks for the current completion. */
 static const char *const *cand;
 static size_t ncand;
-static wordlist extra;    /* candidates made for this completion only    */
-static int lower;         /* the user types keywords in lower case       */
-static char *word;        /* the context's whole word up to the cursor   */
-static size_t cut;        /* bytes of word before libedit's word start   */
+static wordlist extra; /* candidates made for this completion only    */
+static int lower;      /* the user types keywords in lower case       */
+static char *word;     /* the context's whole word up to the cursor   */
+static size_t cut;     /* bytes of word before libedit's word start   */
 
 /* ---- word lists ---- */
 
@@ -52,7 +52,8 @@ static void list_free(wordlist *l)
 {
     size_t i;
 
-    for (i = 0; i < l->n; i++) free(l->v[i]);
+    for (i = 0; i < l->n; i++)
+        free(l->v[i]);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
@@ -118,10 +119,11 @@ static void build(wkind k)
         if (!kg_graph_alive(g, KG_NODE, id)) continue;
         if (k == W_LABELS) {
             ls = kg_graph_labels(g, id, &nl);
-            for (j = 0; j < nl; j++) list_add(l, kg_graph_atom_str(g, ls[j]));
+            for (j = 0; j < nl; j++)
+                list_add(l, kg_graph_atom_str(g, ls[j]));
         } else if (k == W_KEYS) {
-            const kg_value *v = name != KG_NONE
-                                    ? kg_graph_prop(g, KG_NODE, id, name) : NULL;
+            const kg_value *v =
+                name != KG_NONE ? kg_graph_prop(g, KG_NODE, id, name) : NULL;
             list_add(l, kg_graph_node_key(g, id));
             if (v != NULL && v->type == KG_VSTRING) list_add(l, v->u.str->s);
         } else {
@@ -157,7 +159,8 @@ void kg_complete__reset(void)
 {
     int k;
 
-    for (k = 0; k < W_NKINDS; k++) list_free(&lists[k]);
+    for (k = 0; k < W_NKINDS; k++)
+        list_free(&lists[k]);
     list_free(&extra);
     free(word);
     word = NULL;
@@ -226,14 +229,15 @@ static char **matches(int from, int start, int end,
 
 static int ident_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9') || c == '_' || (unsigned char)c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || (unsigned char)c >= 0x80;
 }
 
 /* Skip blanks backwards from p (exclusive); returns the new end. */
 static int back_blank(const char *line, int p)
 {
-    while (p > 0 && (line[p - 1] == ' ' || line[p - 1] == '\t')) p--;
+    while (p > 0 && (line[p - 1] == ' ' || line[p - 1] == '\t'))
+        p--;
     return p;
 }
 
@@ -244,7 +248,8 @@ static char open_bracket(const char *line, int end)
 
     for (i = end - 1; i >= 0; i--) {
         char c = line[i];
-        if (c == ')' || c == ']' || c == '}') depth++;
+        if (c == ')' || c == ']' || c == '}')
+            depth++;
         else if (c == '(' || c == '[' || c == '{') {
             if (depth == 0) return c;
             depth--;
@@ -265,24 +270,32 @@ static void params_list(void)
 /* Dot-command argument candidates of kind k; *files for file names. */
 static void dot_args(kg_arg_kind k, int *files)
 {
-    static const char *const formats[] = {"dot", "graphml", "json", "csv",
-                                          "csv-gremlin", "cypher"};
+    static const char *const formats[] = {"dot", "graphml",     "json",
+                                          "csv", "csv-gremlin", "cypher"};
     size_t i, n;
     const kg_dot_cmd *t;
     char num[32];
 
     list_free(&extra);
     switch (k) {
-    case KG_ARG_FILE: *files = 1; return;
-    case KG_ARG_KEY: use_list(W_KEYS); return;
+    case KG_ARG_FILE:
+        *files = 1;
+        return;
+    case KG_ARG_KEY:
+        use_list(W_KEYS);
+        return;
     case KG_ARG_MODE:
         for (i = 0; i < KG_MODE__COUNT; i++)
             list_add(&extra, kg_mode__info((int)i)->name);
         break;
-    case KG_ARG_ONOFF: list_add(&extra, "on"); list_add(&extra, "off"); break;
+    case KG_ARG_ONOFF:
+        list_add(&extra, "on");
+        list_add(&extra, "off");
+        break;
     case KG_ARG_CMD:
         t = kg_dot__table(&n);
-        for (i = 0; i < n; i++) list_add(&extra, t[i].name);
+        for (i = 0; i < n; i++)
+            list_add(&extra, t[i].name);
         break;
     case KG_ARG_FORMAT:
         for (i = 0; i < sizeof formats / sizeof formats[0]; i++)
@@ -300,7 +313,8 @@ static void dot_args(kg_arg_kind k, int *files)
         list_add(&extra, "clear");
         params_list();
         break;
-    default: break;
+    default:
+        break;
     }
     use_extra();
 }
@@ -314,9 +328,11 @@ static char **complete_dot(int start, int end)
     int words = 0, p = 0, from, files = 0;
     char name[32];
 
-    while (line[p] == ' ' || line[p] == '\t') p++;
+    while (line[p] == ' ' || line[p] == '\t')
+        p++;
     from = end;
-    while (from > p && line[from - 1] != ' ' && line[from - 1] != '\t') from--;
+    while (from > p && line[from - 1] != ' ' && line[from - 1] != '\t')
+        from--;
     rl_completion_append_character = ' ';
     if (from == p) { /* the command itself */
         list_free(&extra);
@@ -338,8 +354,8 @@ static char **complete_dot(int start, int end)
         if (strcmp(t[i].name, name) == 0) c = &t[i];
     if (c == NULL) return NULL;
     for (p = p + 1 + (int)n; p < from; p++)
-        if ((line[p] == ' ' || line[p] == '\t')
-            && line[p + 1] != ' ' && line[p + 1] != '\t')
+        if ((line[p] == ' ' || line[p] == '\t') && line[p + 1] != ' ' &&
+            line[p + 1] != '\t')
             words++;
     if (words > 2) return NULL;
     dot_args(words == 1 ? c->arg1 : c->arg2, &files);
@@ -361,11 +377,13 @@ static char **attempt(const char *text, int start, int end)
     rl_attempted_completion_over = 1; /* no file names unless we say so */
     lower = 0;
     p = 0;
-    while (line[p] == ' ' || line[p] == '\t') p++;
+    while (line[p] == ' ' || line[p] == '\t')
+        p++;
     if (line[p] == '.') return complete_dot(start, end);
     kg_split__next(line, (size_t)end, &st);
     if (st.quote == '\'' || st.quote == '"') {
-        for (p = end; p > 0 && line[p - 1] != st.quote; p--) {}
+        for (p = end; p > 0 && line[p - 1] != st.quote; p--) {
+        }
         use_list(W_KEYS);
         rl_completion_append_character = st.quote;
         return matches(p, start, end, generator);
@@ -392,7 +410,8 @@ static char **attempt(const char *text, int start, int end)
     }
     /* keywords and functions, in the case the user types them */
     cand = kg_query_words();
-    for (ncand = 0; cand != NULL && cand[ncand] != NULL; ncand++) {}
+    for (ncand = 0; cand != NULL && cand[ncand] != NULL; ncand++) {
+    }
     for (q = start; q < end; q++) {
         if (line[q] >= 'a' && line[q] <= 'z') lower = 1;
         if (line[q] >= 'A' && line[q] <= 'Z') {

@@ -55,16 +55,20 @@ static const char *skip_words(const char *rest, int k)
     const char *p = rest;
 
     while (k-- > 0) {
-        while (*p == ' ' || *p == '\t') p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
         if (*p == '\'' || *p == '"') {
             char q = *p++;
-            while (*p != '\0' && *p != q) p++;
+            while (*p != '\0' && *p != q)
+                p++;
             if (*p == q) p++;
         } else {
-            while (*p != '\0' && *p != ' ' && *p != '\t') p++;
+            while (*p != '\0' && *p != ' ' && *p != '\t')
+                p++;
         }
     }
-    while (*p == ' ' || *p == '\t') p++;
+    while (*p == ' ' || *p == '\t')
+        p++;
     return p;
 }
 
@@ -104,7 +108,8 @@ static int dot_headers(kg_shell *sh, int argc, char **argv, const char *rest)
 {
     int b = parse_bool(argv[1]);
 
-    if (b < 0) return usage(sh, "headers", "expected on or off, not '%s'", argv[1]);
+    if (b < 0)
+        return usage(sh, "headers", "expected on or off, not '%s'", argv[1]);
     sh->headers = b;
     return KG_OK;
 }
@@ -119,7 +124,8 @@ static int dot_maxrows(kg_shell *sh, int argc, char **argv, const char *rest)
     errno = 0;
     n = strtol(argv[1], &end, 10);
     if (errno != 0 || *end != '\0' || end == argv[1] || n < 0)
-        return usage(sh, "maxrows", "N must be a number >= 0, not '%s'", argv[1]);
+        return usage(sh, "maxrows", "N must be a number >= 0, not '%s'",
+                     argv[1]);
     sh->maxrows = (size_t)n;
     sh->maxrows_set = 1;
     return KG_OK;
@@ -131,7 +137,8 @@ static int dot_timer(kg_shell *sh, int argc, char **argv, const char *rest)
 {
     int b = parse_bool(argv[1]);
 
-    if (b < 0) return usage(sh, "timer", "expected on or off, not '%s'", argv[1]);
+    if (b < 0)
+        return usage(sh, "timer", "expected on or off, not '%s'", argv[1]);
     sh->timer = b;
     return KG_OK;
 }
@@ -142,7 +149,8 @@ static int dot_pager(kg_shell *sh, int argc, char **argv, const char *rest)
 {
     int b = parse_bool(argv[1]);
 
-    if (b < 0) return usage(sh, "pager", "expected on or off, not '%s'", argv[1]);
+    if (b < 0)
+        return usage(sh, "pager", "expected on or off, not '%s'", argv[1]);
     sh->pager = b;
     return KG_OK;
 }
@@ -151,8 +159,9 @@ static FILE *open_out(kg_shell *sh, const char *name, const char *path)
 {
     FILE *fp = fopen(path, "w");
 
-    if (fp == NULL) kg_shell__errorf(sh, ".%s: cannot open %s: %s", name, path,
-                                     strerror(errno));
+    if (fp == NULL)
+        kg_shell__errorf(sh, ".%s: cannot open %s: %s", name, path,
+                         strerror(errno));
     return fp;
 }
 
@@ -213,8 +222,8 @@ static int dot_param(kg_shell *sh, int argc, char **argv, const char *rest)
         kg_shell__out_end(sh);
         return KG_OK;
     }
-    if (kg_param__parse(&v, skip_words(rest, 1)) < 0
-        || kg_param__set(sh, argv[1], strlen(argv[1]), v) < 0) {
+    if (kg_param__parse(&v, skip_words(rest, 1)) < 0 ||
+        kg_param__set(sh, argv[1], strlen(argv[1]), v) < 0) {
         kg_shell__errorf(sh, "out of memory");
         return KG_ENOMEM;
     }
@@ -241,18 +250,29 @@ static int dot_read(kg_shell *sh, int argc, char **argv, const char *rest)
 /* ---- versions and data ---- */
 
 /* DOT-COMMAND: .sync
- * USAGE: .sync ?REF?   (bring the store up to date with the source) */
+ * USAGE: .sync ?--history? ?REF?   (bring the store up to date) */
 static int dot_sync(kg_shell *sh, int argc, char **argv, const char *rest)
 {
     kg_sync_result res;
     kg_error err;
     const char *ref = sh->opt_ref;
-    int rc;
+    int rc, i, history = sh->opt_history, given = 0;
 
     kg_error_clear(&err);
-    if (argc == 2) sh->opt_ref = argv[1];
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--history") == 0) {
+            sh->opt_history = 1;
+        } else if (given++) {
+            sh->opt_ref = ref;
+            sh->opt_history = history;
+            return usage(sh, "sync", "unexpected argument '%s'", argv[i]);
+        } else {
+            sh->opt_ref = argv[i];
+        }
+    }
     rc = kg_session__sync(sh, stdout, &res, &err);
     sh->opt_ref = ref;
+    sh->opt_history = history;
     if (rc < 0) return report(sh, &err);
     if (res.errors > 0) kg_shell__fail(sh, KG_EXIT_DATA);
     return KG_OK;
@@ -271,12 +291,11 @@ static int dot_at(kg_shell *sh, int argc, char **argv, const char *rest)
     v = kg_session__vinfo(sh, &err);
     if (v == NULL) return report(sh, &err);
     if (sh->interactive || sh->stdout_tty)
-        kg_shell__notef(sh, "Now at version %lld (commit %s, %s)%s.",
-                        (long long)v->id, kg_session__short(v->commit, sc),
-                        kg_session__date(v->time, dt),
-                        sh->version == sh->latest
-                            ? ", the latest"
-                            : "; '.at latest' returns to the newest");
+        kg_shell__notef(
+            sh, "Now at version %lld (commit %s, %s)%s.", (long long)v->id,
+            kg_session__short(v->commit, sc), kg_session__date(v->time, dt),
+            sh->version == sh->latest ? ", the latest"
+                                      : "; '.at latest' returns to the newest");
     return KG_OK;
 }
 
@@ -305,7 +324,8 @@ static int dot_log(kg_shell *sh, int argc, char **argv, const char *rest)
     if (argc == 2) {
         n = strtol(argv[1], &end, 10);
         if (*end != '\0' || n <= 0)
-            return usage(sh, "log", "N must be a number > 0, not '%s'", argv[1]);
+            return usage(sh, "log", "N must be a number > 0, not '%s'",
+                         argv[1]);
     }
     kg_error_clear(&err);
     return simple(sh, kg_shell__log(sh, n, &err), &err);
@@ -360,7 +380,8 @@ static int dot_show(kg_shell *sh, int argc, char **argv, const char *rest)
 {
     kg_error err;
     kg_error_clear(&err);
-    return simple(sh, kg_shell__show(sh, argc == 2 ? argv[1] : rest, &err), &err);
+    return simple(sh, kg_shell__show(sh, argc == 2 ? argv[1] : rest, &err),
+                  &err);
 }
 
 /* DOT-COMMAND: .search
@@ -478,6 +499,7 @@ static int dot_quit(kg_shell *sh, int argc, char **argv, const char *rest)
 static int dot_help(kg_shell *sh, int argc, char **argv, const char *rest);
 
 /* ORDER: by name; abbreviations take the first row that matches. */
+/* clang-format off */
 static const kg_dot_cmd kg_dot_cmds[] = {
     {"at", 2, 1, 1, dot_at, "REV", "look at the graph as of version REV",
      "REV is a commit (full or short), a tag or branch, HEAD~N, #N (a\n"
@@ -559,12 +581,15 @@ static const kg_dot_cmd kg_dot_cmds[] = {
     {"status", 3, 0, 0, dot_status, "",
      "the store: source, version, counts, diagnostics", NULL, KG_ARG_NONE,
      KG_ARG_NONE},
-    {"sync", 2, 0, 1, dot_sync, "?REF?",
-     "bring the store up to date with the repository", NULL, KG_ARG_REV,
-     KG_ARG_NONE},
+    {"sync", 2, 0, 2, dot_sync, "?REF?",
+     "bring the store up to date with the repository",
+     "'.sync --history ?REF?' records one version per commit that changed\n"
+     "the dataset since the last sync (first-parent), not one for all.",
+     KG_ARG_REV, KG_ARG_NONE},
     {"timer", 1, 1, 1, dot_timer, "on|off", "show how long each query took",
      NULL, KG_ARG_ONOFF, KG_ARG_NONE},
 };
+/* clang-format on */
 
 #define NCMDS (sizeof kg_dot_cmds / sizeof kg_dot_cmds[0])
 
@@ -581,8 +606,8 @@ static const kg_dot_cmd *find_cmd(const char *name)
     for (i = 0; i < NCMDS; i++)
         if (strcmp(kg_dot_cmds[i].name, name) == 0) return &kg_dot_cmds[i];
     for (i = 0; i < NCMDS; i++)
-        if (len >= (size_t)kg_dot_cmds[i].min_prefix
-            && strncmp(kg_dot_cmds[i].name, name, len) == 0)
+        if (len >= (size_t)kg_dot_cmds[i].min_prefix &&
+            strncmp(kg_dot_cmds[i].name, name, len) == 0)
             return &kg_dot_cmds[i];
     return NULL;
 }
@@ -593,15 +618,19 @@ static size_t distance(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, row[33];
 
     if (la > 32 || lb > 32) return 99;
-    for (j = 0; j <= lb; j++) row[j] = j;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
     for (i = 1; i <= la; i++) {
         prev = row[0];
         row[0] = i;
         for (j = 1; j <= lb; j++) {
             cur = row[j];
-            row[j] = a[i - 1] == b[j - 1] ? prev
-                     : 1 + (prev < row[j - 1] ? (prev < row[j] ? prev : row[j])
-                                              : (row[j - 1] < row[j] ? row[j - 1] : row[j]));
+            row[j] =
+                a[i - 1] == b[j - 1]
+                    ? prev
+                    : 1 + (prev < row[j - 1]
+                               ? (prev < row[j] ? prev : row[j])
+                               : (row[j - 1] < row[j] ? row[j - 1] : row[j]));
             prev = cur;
         }
     }
@@ -664,7 +693,8 @@ static int dot_help(kg_shell *sh, int argc, char **argv, const char *rest)
             snprintf(head, sizeof head, ".%s ...", kg_dot_cmds[i].name);
         kg_out__printf(o, "%-*s  %s\n", (int)width, head, kg_dot_cmds[i].help);
     }
-    kg_out__puts(o,
+    kg_out__puts(
+        o,
         "\nStatements end with ';' and may span lines; an empty line runs a\n"
         "statement that only lacks its ';'. Ctrl-C cancels, Ctrl-D leaves.\n"
         "'.help CMD' tells more about one command.\n");
@@ -682,7 +712,8 @@ static int tokenize(char *s, char **argv, int max)
     char *out;
 
     while (*s != '\0') {
-        while (*s == ' ' || *s == '\t') s++;
+        while (*s == ' ' || *s == '\t')
+            s++;
         if (*s == '\0') break;
         if (argc == max) return -1;
         if (*s == '\'' || *s == '"') {
@@ -696,7 +727,8 @@ static int tokenize(char *s, char **argv, int max)
             *out = '\0'; /* out trails s: this never clobbers unread text */
         } else {
             argv[argc++] = s;
-            while (*s != '\0' && *s != ' ' && *s != '\t') s++;
+            while (*s != '\0' && *s != ' ' && *s != '\t')
+                s++;
             if (*s != '\0') *s++ = '\0';
         }
     }
@@ -743,10 +775,12 @@ int kg_dot__run(kg_shell *sh, const char *line, size_t len,
         rc = KG_ESYNTAX;
         goto done;
     }
-    if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args)) {
-        rc = usage(sh, c->name, argc - 1 < c->min_args
-                                    ? ".%s: missing argument"
-                                    : ".%s: too many arguments", c->name);
+    if (argc - 1 < c->min_args ||
+        (c->max_args >= 0 && argc - 1 > c->max_args)) {
+        rc = usage(sh, c->name,
+                   argc - 1 < c->min_args ? ".%s: missing argument"
+                                          : ".%s: too many arguments",
+                   c->name);
         goto done;
     }
     rest = skip_words(raw, 1);

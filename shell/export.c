@@ -25,8 +25,8 @@
 
 extern char **environ;
 
-static const char *const layouts[] = {"dot", "sfdp", "neato", "fdp", "circo",
-                                      "twopi", "osage", "patchwork"};
+static const char *const layouts[] = {"dot",   "sfdp",  "neato", "fdp",
+                                      "circo", "twopi", "osage", "patchwork"};
 
 /* ---- options ---- */
 
@@ -54,9 +54,9 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name,
 int kg_shell__export_opt(kg_export_req *req, int argc, char **argv, int *i,
                          kg_error *err)
 {
-    static const char *const names[] = {"--hops", "--rankdir", "--cluster-by",
-                                        "--layout", "--render", "--output",
-                                        "-o", "--format", "--title"};
+    static const char *const names[] = {"--hops",   "--rankdir", "--cluster-by",
+                                        "--layout", "--render",  "--output",
+                                        "-o",       "--format",  "--title"};
     const char *v = NULL;
     int missing = 0;
     size_t k;
@@ -80,26 +80,40 @@ int kg_shell__export_opt(kg_export_req *req, int argc, char **argv, int *i,
     case 0:
         hops = strtol(v, &end, 10);
         if (*end != '\0' || end == v || hops < 0 || hops > 1000)
-            return kg_error_set(err, KG_ESYNTAX, NULL, (kg_span){0, 0},
-                                "--hops needs a number from 0 to 1000, not '%s'",
-                                v);
+            return kg_error_set(
+                err, KG_ESYNTAX, NULL, (kg_span){0, 0},
+                "--hops needs a number from 0 to 1000, not '%s'", v);
         req->hops = (int)hops;
         break;
-    case 1: req->rankdir = v; break;
-    case 2: req->cluster_by = v; break;
+    case 1:
+        req->rankdir = v;
+        break;
+    case 2:
+        req->cluster_by = v;
+        break;
     case 3:
         for (k = 0; k < sizeof layouts / sizeof layouts[0]; k++)
             if (strcmp(v, layouts[k]) == 0) break;
         if (k == sizeof layouts / sizeof layouts[0])
             return kg_error_set(err, KG_ESYNTAX, NULL, (kg_span){0, 0},
                                 "unknown layout '%s' (dot, sfdp, neato, fdp, "
-                                "circo, twopi, osage, patchwork)", v);
+                                "circo, twopi, osage, patchwork)",
+                                v);
         req->layout = v;
         break;
-    case 4: req->render = v; break;
-    case 5: case 6: req->output = strcmp(v, "-") == 0 ? NULL : v; break;
-    case 7: req->format = v; break;
-    default: req->title = v; break;
+    case 4:
+        req->render = v;
+        break;
+    case 5:
+    case 6:
+        req->output = strcmp(v, "-") == 0 ? NULL : v;
+        break;
+    case 7:
+        req->format = v;
+        break;
+    default:
+        req->title = v;
+        break;
     }
     return 1;
 }
@@ -132,7 +146,7 @@ static size_t uniq(kg_id *v, size_t n, const kg_graph *g, kg_elem kind)
 static const char *image_type(const char *path)
 {
     static const char *const types[] = {"svg", "png", "pdf", "jpg", "jpeg",
-                                        "gif", "ps", "eps", "json"};
+                                        "gif", "ps",  "eps", "json"};
     const char *dot = strrchr(path, '.');
     size_t i;
 
@@ -171,10 +185,12 @@ static int graphviz(const char *layout, const char *type, const char *path,
     if (rc != 0) {
         close(fds[1]);
         if (rc == ENOENT)
-            return kg_error_set(err, KG_EIO, NULL, (kg_span){0, 0},
-                                "Graphviz '%s' is not on PATH: install Graphviz "
-                                "(apt install graphviz, brew install graphviz), "
-                                "or export DOT with '.export dot FILE'", layout);
+            return kg_error_set(
+                err, KG_EIO, NULL, (kg_span){0, 0},
+                "Graphviz '%s' is not on PATH: install Graphviz "
+                "(apt install graphviz, brew install graphviz), "
+                "or export DOT with '.export dot FILE'",
+                layout);
         return kg_error_set(err, KG_EIO, NULL, (kg_span){0, 0},
                             "cannot run %s: %s", layout, strerror(rc));
     }
@@ -190,7 +206,8 @@ static int graphviz(const char *layout, const char *type, const char *path,
     }
     close(fds[1]);
     sigaction(SIGPIPE, &old, NULL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return kg_error_set(err, KG_EIO, NULL, (kg_span){0, 0},
                             "%s failed drawing %s (exit status %d)", layout,
@@ -250,8 +267,8 @@ static int write_csv(kg_shell *sh, const kg_export_req *req, const kg_graph *g,
 }
 
 static int write_export(kg_shell *sh, const kg_export_req *req,
-                        const kg_graph *g, const kg_subgraph *sg,
-                        kg_format fmt, size_t nn, size_t ne, kg_error *err)
+                        const kg_graph *g, const kg_subgraph *sg, kg_format fmt,
+                        size_t nn, size_t ne, kg_error *err)
 {
     kg_export_opts opts;
     kg_buf b = KG_BUF_INIT;
@@ -268,7 +285,8 @@ static int write_export(kg_shell *sh, const kg_export_req *req,
         if ((type = image_type(req->render)) == NULL)
             return kg_error_set(err, KG_ESYNTAX, NULL, (kg_span){0, 0},
                                 "cannot tell the image type of '%s': name it "
-                                ".svg, .png or .pdf", req->render);
+                                ".svg, .png or .pdf",
+                                req->render);
     }
     memset(&opts, 0, sizeof opts);
     opts.format = fmt;
@@ -277,15 +295,18 @@ static int write_export(kg_shell *sh, const kg_export_req *req,
     opts.title = req->title;
     rc = kg_export(&b, g, sg, &opts, err);
     if (rc == KG_OK && b.oom)
-        rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0}, "out of memory");
-    if (rc == KG_OK && req->output != NULL) rc = write_file(req->output, &b, err);
+        rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
+                          "out of memory");
+    if (rc == KG_OK && req->output != NULL)
+        rc = write_file(req->output, &b, err);
     else if (rc == KG_OK && req->render == NULL) {
         kg_shell__out_begin(sh);
         kg_out__put(&sh->out, b.data ? b.data : "", b.len);
         kg_shell__out_end(sh);
     }
     if (rc == KG_OK && req->render != NULL) {
-        layout = req->layout != NULL ? req->layout : kg_export_layout_for(nn, ne);
+        layout =
+            req->layout != NULL ? req->layout : kg_export_layout_for(nn, ne);
         rc = graphviz(layout, type, req->render, &b, err);
     }
     if (rc == KG_OK && sh->stderr_tty && (req->output || req->render))
@@ -310,13 +331,15 @@ int kg_shell__export(kg_shell *sh, const kg_export_req *req, kg_error *err)
     if (kg_export_format(req->format, &fmt) < 0)
         return kg_error_set(err, KG_ESYNTAX, NULL, (kg_span){0, 0},
                             "unknown export format '%s' (dot, graphml, json, "
-                            "csv, csv-gremlin, cypher)", req->format);
+                            "csv, csv-gremlin, cypher)",
+                            req->format);
     if ((rc = kg_session__current(sh, &cur, err)) < 0) return rc;
     g = cur;
     if (req->query != NULL) {
         kg_srcpos pos = req->qpos;
         if (pos.name == NULL) pos = (kg_srcpos){"<query>", 1, 1};
-        if (kg_shell__query(sh, req->query, strlen(req->query), &pos, 0, &tmp) < 0) {
+        if (kg_shell__query(sh, req->query, strlen(req->query), &pos, 0, &tmp) <
+            0) {
             kg_result__free(&tmp);
             /* reported already, with its caret: an empty message says so */
             kg_error_set(err, KG_ESYNTAX, NULL, (kg_span){0, 0}, "%s", "");

@@ -22,8 +22,10 @@ static int count_diag(const char *path, const kg_diag *d, void *payload)
 {
     diag_count *c = payload;
 
-    if (d->severity == KG_SEV_ERROR) c->errors++;
-    else c->warnings++;
+    if (d->severity == KG_SEV_ERROR)
+        c->errors++;
+    else
+        c->warnings++;
     return 0;
 }
 
@@ -104,14 +106,16 @@ int kg_shell__status(kg_shell *sh, kg_error *err)
     for (i = 0; i < cap; i++) {
         if (!kg_graph_alive(g, KG_NODE, (kg_id)i)) continue;
         ls = kg_graph_labels(g, (kg_id)i, &nl);
-        while (nl-- > 0) if (count_add(&labels, ls[nl]) < 0) goto oom;
+        while (nl-- > 0)
+            if (count_add(&labels, ls[nl]) < 0) goto oom;
     }
     cap = kg_graph_cap(g, KG_EDGE);
     for (i = 0; i < cap; i++)
-        if (kg_graph_alive(g, KG_EDGE, (kg_id)i)
-            && count_add(&types, kg_graph_edge_type(g, (kg_id)i)) < 0)
+        if (kg_graph_alive(g, KG_EDGE, (kg_id)i) &&
+            count_add(&types, kg_graph_edge_type(g, (kg_id)i)) < 0)
             goto oom;
-    if ((rc = kg_store_diags(sh->store, sh->version, g, count_diag, &dc, err)) < 0)
+    if ((rc = kg_store_diags(sh->store, sh->version, g, count_diag, &dc, err)) <
+        0)
         goto done;
     fp = v->fingerprint;
     if (fp == 0) { /* computed once, then kept with the version */
@@ -121,13 +125,21 @@ int kg_shell__status(kg_shell *sh, kg_error *err)
     }
     if ((rc = kg_table__begin(&t, sh, names, 2, g)) < 0) goto done;
     subdir = kg_store_meta_get(sh->store, "subdir");
-    kg_table__str(&t, 0, "store"); kg_table__str(&t, 1, sh->db_path); kg_table__row(&t);
-    kg_table__str(&t, 0, "source"); kg_table__str(&t, 1, v->source); kg_table__row(&t);
+    kg_table__str(&t, 0, "store");
+    kg_table__str(&t, 1, sh->db_path);
+    kg_table__row(&t);
+    kg_table__str(&t, 0, "source");
+    kg_table__str(&t, 1, v->source);
+    kg_table__row(&t);
     if (subdir != NULL && subdir[0] != '\0') {
-        kg_table__str(&t, 0, "subdir"); kg_table__str(&t, 1, subdir); kg_table__row(&t);
+        kg_table__str(&t, 0, "subdir");
+        kg_table__str(&t, 1, subdir);
+        kg_table__row(&t);
     }
     kg_free(subdir);
-    kg_table__str(&t, 0, "ref"); kg_table__str(&t, 1, v->ref); kg_table__row(&t);
+    kg_table__str(&t, 0, "ref");
+    kg_table__str(&t, 1, v->ref);
+    kg_table__row(&t);
     kg_table__str(&t, 0, "commit");
     kg_table__str(&t, 1, v->commit[0] ? v->commit : NULL);
     kg_table__row(&t);
@@ -137,8 +149,11 @@ int kg_shell__status(kg_shell *sh, kg_error *err)
     if (sh->version != sh->latest)
         snprintf(buf, sizeof buf, "%lld of %lld", (long long)v->id,
                  (long long)sh->latest);
-    kg_table__str(&t, 0, "version"); kg_table__str(&t, 1, buf); kg_table__row(&t);
-    kg_table__str(&t, 0, "date"); kg_table__str(&t, 1, kg_session__date(v->time, sc));
+    kg_table__str(&t, 0, "version");
+    kg_table__str(&t, 1, buf);
+    kg_table__row(&t);
+    kg_table__str(&t, 0, "date");
+    kg_table__str(&t, 1, kg_session__date(v->time, sc));
     kg_table__row(&t);
     kg_table__str(&t, 0, "synced");
     kg_table__str(&t, 1, kg_session__date(v->synced_at, sc));
@@ -152,10 +167,15 @@ int kg_shell__status(kg_shell *sh, kg_error *err)
     status_counts(&t, g, "label", &labels);
     status_counts(&t, g, "type", &types);
     snprintf(buf, sizeof buf, "%zu error%s, %zu warning%s", dc.errors,
-             dc.errors == 1 ? "" : "s", dc.warnings, dc.warnings == 1 ? "" : "s");
-    kg_table__str(&t, 0, "diagnostics"); kg_table__str(&t, 1, buf); kg_table__row(&t);
+             dc.errors == 1 ? "" : "s", dc.warnings,
+             dc.warnings == 1 ? "" : "s");
+    kg_table__str(&t, 0, "diagnostics");
+    kg_table__str(&t, 1, buf);
+    kg_table__row(&t);
     snprintf(buf, sizeof buf, "%016llx", (unsigned long long)fp);
-    kg_table__str(&t, 0, "fingerprint"); kg_table__str(&t, 1, buf); kg_table__row(&t);
+    kg_table__str(&t, 0, "fingerprint");
+    kg_table__str(&t, 1, buf);
+    kg_table__row(&t);
     kg_table__end(&t, 0);
     rc = KG_OK;
     goto done;
@@ -220,11 +240,11 @@ static int log_row(const kg_version_info *v, void *payload)
 int kg_shell__log(kg_shell *sh, long limit, kg_error *err)
 {
     static const char *const wide[] = {
-        "version", "commit", "date", "author", "message", "nodes_added",
-        "nodes_removed", "nodes_changed", "edges_added", "edges_removed",
-        "edges_changed"};
+        "version",     "commit",        "date",          "author",
+        "message",     "nodes_added",   "nodes_removed", "nodes_changed",
+        "edges_added", "edges_removed", "edges_changed"};
     static const char *const narrow[] = {"version", "commit", "date", "author",
-                                         "message", "nodes", "edges"};
+                                         "message", "nodes",  "edges"};
     kg_table t;
     log_ctx c;
     int rc;
@@ -253,8 +273,10 @@ static int check_row(const char *path, const kg_diag *d, void *payload)
     check_ctx *c = payload;
     int err = d->severity == KG_SEV_ERROR;
 
-    if (err) c->errors++;
-    else c->warnings++;
+    if (err)
+        c->errors++;
+    else
+        c->warnings++;
     kg_out__sgr(c->o, KG_SGR_BOLD);
     kg_out__safe(c->o, path, strlen(path));
     kg_out__printf(c->o, ":%u:%u:", (unsigned)d->line, (unsigned)d->col);
@@ -337,7 +359,8 @@ static void history_row(kg_table *t, const kg_history_item *h)
     kg_error e;
 
     memset(&v, 0, sizeof v);
-    if (kg_store_version(t->sh->store, h->version, &v, &e) < 0) v.id = h->version;
+    if (kg_store_version(t->sh->store, h->version, &v, &e) < 0)
+        v.id = h->version;
     kg_table__int(t, 0, h->version);
     kg_table__str(t, 1, kg_session__short(v.commit, sc));
     kg_table__str(t, 2, kg_session__date(v.time, dt));
@@ -352,8 +375,8 @@ static void history_row(kg_table *t, const kg_history_item *h)
 
 int kg_shell__history(kg_shell *sh, const char *key, kg_error *err)
 {
-    static const char *const names[] = {"version", "commit", "date", "change",
-                                        "where", "author"};
+    static const char *const names[] = {"version", "commit", "date",
+                                        "change",  "where",  "author"};
     hist_list l;
     kg_graph *g;
     kg_id n;
@@ -364,12 +387,13 @@ int kg_shell__history(kg_shell *sh, const char *key, kg_error *err)
     memset(&l, 0, sizeof l);
     /* a name or alias is resolved in the current graph; a key that is no
      * longer there is looked up as written */
-    if (kg_session__current(sh, &g, err) == KG_OK
-        && (n = kg_graph_node_resolve(g, key, NULL)) != KG_NONE)
+    if (kg_session__current(sh, &g, err) == KG_OK &&
+        (n = kg_graph_node_resolve(g, key, NULL)) != KG_NONE)
         key = kg_graph_node_key(g, n);
     rc = kg_store_history(sh->store, key, history_add, &l, err);
     if (l.oom)
-        rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0}, "out of memory");
+        rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
+                          "out of memory");
     else if (rc == KG_ENOTFOUND || (rc == KG_OK && l.n == 0))
         rc = kg_error_set(err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
                           "no node '%s' in any version", key);
@@ -378,7 +402,8 @@ int kg_shell__history(kg_shell *sh, const char *key, kg_error *err)
             rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
                               "out of memory");
         } else {
-            for (i = 0; i < l.n; i++) history_row(&t, &l.v[i]);
+            for (i = 0; i < l.n; i++)
+                history_row(&t, &l.v[i]);
             kg_table__end(&t, 0);
         }
     }
@@ -415,14 +440,19 @@ static int diff_row(const kg_diff_item *d, void *payload)
     diff_ctx *c = payload;
     kg_buf name = KG_BUF_INIT;
 
-    if (d->what == KG_DIFF_REMOVED) element_name(&name, c->a, d->kind, d->a);
-    else element_name(&name, c->b, d->kind, d->b);
+    if (d->what == KG_DIFF_REMOVED)
+        element_name(&name, c->a, d->kind, d->a);
+    else
+        element_name(&name, c->b, d->kind, d->b);
     kg_table__str(c->t, 0, what[d->what]);
     kg_table__str(c->t, 1, d->kind == KG_NODE ? "node" : "rel");
-    kg_table__cell(c->t, 2, kg_value_string(name.data ? name.data : "", name.len));
+    kg_table__cell(c->t, 2,
+                   kg_value_string(name.data ? name.data : "", name.len));
     kg_table__str(c->t, 3, d->what == KG_DIFF_CHANGED ? d->prop : NULL);
-    kg_table__cell(c->t, 4, d->from != NULL ? kg_value_retain(d->from) : KG_NULL_VALUE);
-    kg_table__cell(c->t, 5, d->to != NULL ? kg_value_retain(d->to) : KG_NULL_VALUE);
+    kg_table__cell(c->t, 4,
+                   d->from != NULL ? kg_value_retain(d->from) : KG_NULL_VALUE);
+    kg_table__cell(c->t, 5,
+                   d->to != NULL ? kg_value_retain(d->to) : KG_NULL_VALUE);
     kg_table__row(c->t);
     kg_buf_free(&name);
     return 0;
@@ -430,18 +460,18 @@ static int diff_row(const kg_diff_item *d, void *payload)
 
 int kg_shell__diff(kg_shell *sh, const char *ra, const char *rb, kg_error *err)
 {
-    static const char *const names[] = {"change", "element", "key",
-                                        "property", "from", "to"};
+    static const char *const names[] = {"change",   "element", "key",
+                                        "property", "from",    "to"};
     int64_t va, vb;
     kg_graph *ga, *gb;
     diff_ctx c;
     kg_table t;
     int rc;
 
-    if ((rc = kg_session__resolve(sh, ra, &va, err)) < 0
-        || (rc = kg_session__resolve(sh, rb, &vb, err)) < 0
-        || (rc = kg_session__graph(sh, va, &ga, err)) < 0
-        || (rc = kg_session__graph(sh, vb, &gb, err)) < 0)
+    if ((rc = kg_session__resolve(sh, ra, &va, err)) < 0 ||
+        (rc = kg_session__resolve(sh, rb, &vb, err)) < 0 ||
+        (rc = kg_session__graph(sh, va, &ga, err)) < 0 ||
+        (rc = kg_session__graph(sh, vb, &gb, err)) < 0)
         return rc;
     if ((rc = kg_table__begin(&t, sh, names, 6, gb)) < 0)
         return kg_error_set(err, rc, NULL, (kg_span){0, 0}, "out of memory");

@@ -18,8 +18,17 @@
 #include "shell_int.h"
 
 typedef enum {
-    CMD_NONE, CMD_SHELL, CMD_QUERY, CMD_SYNC, CMD_STATUS, CMD_LOG, CMD_CHECK,
-    CMD_SHOW, CMD_SEARCH, CMD_EXPORT, CMD_HELP
+    CMD_NONE,
+    CMD_SHELL,
+    CMD_QUERY,
+    CMD_SYNC,
+    CMD_STATUS,
+    CMD_LOG,
+    CMD_CHECK,
+    CMD_SHOW,
+    CMD_SEARCH,
+    CMD_EXPORT,
+    CMD_HELP
 } cmd_id; /* ORDER CMD */
 
 typedef struct {
@@ -29,20 +38,26 @@ typedef struct {
     const char *options; /* subcommand options, one per line, or NULL */
 } cmd_info;
 
-static const cmd_info cmds[] = { /* ORDER CMD */
+static const cmd_info cmds[] = {
+    /* ORDER CMD */
     {NULL, NULL, NULL, NULL},
     {"shell", "", "the interactive shell (the default on a terminal)", NULL},
-    {"query", "[QUERY]", "run QUERY (or the statements on stdin) and print "
-     "the result", NULL},
+    {"query", "[QUERY]",
+     "run QUERY (or the statements on stdin) and print "
+     "the result",
+     NULL},
     {"sync", "", "bring the store up to date with the repository",
      "  --ref REV         the revision to sync (default HEAD)\n"
-     "  --worktree        include uncommitted edits of a local work tree\n"},
-    {"status", "", "source, ref, commit, version, counts, diagnostics, "
-     "fingerprint", NULL},
+     "  --worktree        include uncommitted edits of a local work tree\n"
+     "  --history         one version per commit since the last sync\n"
+     "                    (first-parent), not one for all of them\n"},
+    {"status", "",
+     "source, ref, commit, version, counts, diagnostics, "
+     "fingerprint",
+     NULL},
     {"log", "", "versions, newest first, with what each changed",
      "  -n, --limit N     only the N newest versions\n"},
-    {"check", "", "print every diagnostic; exit 3 when there are errors",
-     NULL},
+    {"check", "", "print every diagnostic; exit 3 when there are errors", NULL},
     {"show", "KEY", "a node's card: labels, properties, edges, text", NULL},
     {"search", "TEXT", "full-text search of names and note text (FTS5 syntax)",
      "  --limit N         at most N hits\n"},
@@ -55,7 +70,8 @@ static const cmd_info cmds[] = { /* ORDER CMD */
      "  --cluster-by X    DOT: group nodes by a property or edge type\n"
      "  --title T         DOT: the graph's label\n"
      "  --render FILE     draw with Graphviz: FILE.svg, .png or .pdf\n"
-     "  --layout L        dot, sfdp, neato, fdp, circo, twopi (default by size)\n"},
+     "  --layout L        dot, sfdp, neato, fdp, circo, twopi (default by "
+     "size)\n"},
     {"help", "[SUBCOMMAND]", "this help, or a subcommand's", NULL},
 };
 
@@ -87,37 +103,39 @@ static void print_help(FILE *fp, cmd_id c)
         fprintf(fp, "Usage: kgsh %s [OPTIONS]%s%s\n\n%c%s.\n", cmds[c].name,
                 cmds[c].args[0] ? " " : "", cmds[c].args,
                 cmds[c].what[0] - 'a' + 'A', cmds[c].what + 1);
-        if (cmds[c].options != NULL) fprintf(fp, "\nOptions:\n%s", cmds[c].options);
+        if (cmds[c].options != NULL)
+            fprintf(fp, "\nOptions:\n%s", cmds[c].options);
         fprintf(fp, "\nGlobal options:\n%s", global_options);
         return;
     }
-    fprintf(fp,
-            "Usage: kgsh [OPTIONS] [SUBCOMMAND [ARGS]]\n"
-            "       kgsh [OPTIONS] FILE.cypher\n"
-            "       ... | kgsh [OPTIONS]\n\n"
-            "An offline knowledge graph shell: notes and tables in a git\n"
-            "repository, queried with Cypher.\n\nSubcommands:\n");
+    fprintf(fp, "Usage: kgsh [OPTIONS] [SUBCOMMAND [ARGS]]\n"
+                "       kgsh [OPTIONS] FILE.cypher\n"
+                "       ... | kgsh [OPTIONS]\n\n"
+                "An offline knowledge graph shell: notes and tables in a git\n"
+                "repository, queried with Cypher.\n\nSubcommands:\n");
     for (i = 1; i < NCMDS; i++)
         fprintf(fp, "  %-7s %-13s %s\n", cmds[i].name, cmds[i].args,
                 cmds[i].what);
-    fprintf(fp, "\nOptions:\n%s\nExit status: 0 ok, 1 query or data error, "
-                "2 usage or system error,\n3 errors in the dataset (check, "
-                "sync). See kgsh(1).\n", global_options);
+    fprintf(fp,
+            "\nOptions:\n%s\nExit status: 0 ok, 1 query or data error, "
+            "2 usage or system error,\n3 errors in the dataset (check, "
+            "sync). See kgsh(1).\n",
+            global_options);
 }
 
 /* ---- parsing ---- */
 
 typedef struct {
     cmd_id cmd;
-    const char *command;   /* -c */
-    const char *file;      /* kgsh FILE */
+    const char *command; /* -c */
+    const char *file;    /* kgsh FILE */
     const char *mode, *init;
     int no_init, help, version, headers, timer, no_pager;
     long maxrows;
     long limit;
-    char **params;         /* NAME=VALUE */
+    char **params; /* NAME=VALUE */
     int nparams;
-    char **pos;            /* the subcommand's positional arguments */
+    char **pos; /* the subcommand's positional arguments */
     int npos;
     kg_export_req ex;
 } args;
@@ -140,8 +158,8 @@ static cmd_id find_cmd(const char *s)
 }
 
 /* "--name VALUE" or "--name=VALUE" for one of two spellings. */
-static int value_of(int argc, char **argv, int *i, const char *a,
-                    const char *b, const char **out)
+static int value_of(int argc, char **argv, int *i, const char *a, const char *b,
+                    const char **out)
 {
     const char *s = argv[*i];
     const char *names[2];
@@ -178,25 +196,39 @@ static int parse_long(const char *s, long *out)
  * -1 on error (reported). */
 static int option(kg_shell *sh, args *a, int argc, char **argv, int *i)
 {
-    static const struct { const char *l, *s; int kind; } valued[] = {
-        {"--command", "-c", 0}, {"--db", NULL, 1}, {"--dataset", NULL, 2},
-        {"--subdir", NULL, 3}, {"--at", NULL, 4}, {"--mode", NULL, 5},
-        {"--param", NULL, 6}, {"--init", NULL, 7}, {"--maxrows", NULL, 8},
-        {"--ref", NULL, 9}, {"--limit", "-n", 10}};
+    static const struct {
+        const char *l, *s;
+        int kind;
+    } valued[] = {
+        {"--command", "-c", 0}, {"--db", NULL, 1},    {"--dataset", NULL, 2},
+        {"--subdir", NULL, 3},  {"--at", NULL, 4},    {"--mode", NULL, 5},
+        {"--param", NULL, 6},   {"--init", NULL, 7},  {"--maxrows", NULL, 8},
+        {"--ref", NULL, 9},     {"--limit", "-n", 10}};
     const char *s = argv[*i], *v = NULL;
     size_t k;
     int r;
     kg_error err;
 
-    if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) a->help = 1;
-    else if (strcmp(s, "-V") == 0 || strcmp(s, "--version") == 0) a->version = 1;
-    else if (strcmp(s, "--bail") == 0) sh->bail = 1;
-    else if (strcmp(s, "--no-init") == 0) a->no_init = 1;
-    else if (strcmp(s, "--headers") == 0) a->headers = 1;
-    else if (strcmp(s, "--no-headers") == 0) a->headers = 0;
-    else if (strcmp(s, "--timer") == 0) a->timer = 1;
-    else if (strcmp(s, "--no-pager") == 0) a->no_pager = 1;
-    else if (strcmp(s, "--worktree") == 0) sh->opt_worktree = 1;
+    if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)
+        a->help = 1;
+    else if (strcmp(s, "-V") == 0 || strcmp(s, "--version") == 0)
+        a->version = 1;
+    else if (strcmp(s, "--bail") == 0)
+        sh->bail = 1;
+    else if (strcmp(s, "--no-init") == 0)
+        a->no_init = 1;
+    else if (strcmp(s, "--headers") == 0)
+        a->headers = 1;
+    else if (strcmp(s, "--no-headers") == 0)
+        a->headers = 0;
+    else if (strcmp(s, "--timer") == 0)
+        a->timer = 1;
+    else if (strcmp(s, "--no-pager") == 0)
+        a->no_pager = 1;
+    else if (strcmp(s, "--worktree") == 0)
+        sh->opt_worktree = 1;
+    else if (strcmp(s, "--history") == 0)
+        sh->opt_history = 1;
     else {
         for (k = 0; k < sizeof valued / sizeof valued[0]; k++) {
             r = value_of(argc, argv, i, valued[k].l, valued[k].s, &v);
@@ -212,19 +244,38 @@ static int option(kg_shell *sh, args *a, int argc, char **argv, int *i)
             return r;
         }
         switch (valued[k].kind) {
-        case 0: a->command = v; break;
-        case 1: sh->opt_db = v; break;
-        case 2: sh->opt_source = v; break;
-        case 3: sh->opt_subdir = v; break;
-        case 4: sh->opt_at = v; break;
-        case 5: a->mode = v; break;
-        case 6: a->params[a->nparams++] = (char *)v; break;
-        case 7: a->init = v; break;
+        case 0:
+            a->command = v;
+            break;
+        case 1:
+            sh->opt_db = v;
+            break;
+        case 2:
+            sh->opt_source = v;
+            break;
+        case 3:
+            sh->opt_subdir = v;
+            break;
+        case 4:
+            sh->opt_at = v;
+            break;
+        case 5:
+            a->mode = v;
+            break;
+        case 6:
+            a->params[a->nparams++] = (char *)v;
+            break;
+        case 7:
+            a->init = v;
+            break;
         case 8:
             if (!parse_long(v, &a->maxrows))
-                return bad_usage("--maxrows needs a number >= 0, not '%s'", v), -1;
+                return bad_usage("--maxrows needs a number >= 0, not '%s'", v),
+                       -1;
             break;
-        case 9: sh->opt_ref = v; break;
+        case 9:
+            sh->opt_ref = v;
+            break;
         default:
             if (!parse_long(v, &a->limit) || a->limit == 0)
                 return bad_usage("--limit needs a number > 0, not '%s'", v), -1;
@@ -262,8 +313,8 @@ static int parse_args(kg_shell *sh, args *a, int argc, char **argv)
             }
             continue;
         }
-        if (a->cmd == CMD_NONE && a->file == NULL && a->command == NULL
-            && (a->cmd = find_cmd(s)) != CMD_NONE)
+        if (a->cmd == CMD_NONE && a->file == NULL && a->command == NULL &&
+            (a->cmd = find_cmd(s)) != CMD_NONE)
             continue;
         if (a->cmd == CMD_NONE && a->file == NULL && a->command == NULL) {
             a->file = s;
@@ -283,11 +334,13 @@ static int set_params(kg_shell *sh, const args *a)
     for (i = 0; i < a->nparams; i++) {
         char *eq = strchr(a->params[i], '=');
         kg_value v;
-        if (eq == NULL
-            || !kg_param__valid_name(a->params[i], (size_t)(eq - a->params[i])))
-            return bad_usage("--param needs NAME=VALUE, not '%s'", a->params[i]);
-        if (kg_param__parse(&v, eq + 1) < 0
-            || kg_param__set(sh, a->params[i], (size_t)(eq - a->params[i]), v) < 0) {
+        if (eq == NULL ||
+            !kg_param__valid_name(a->params[i], (size_t)(eq - a->params[i])))
+            return bad_usage("--param needs NAME=VALUE, not '%s'",
+                             a->params[i]);
+        if (kg_param__parse(&v, eq + 1) < 0 ||
+            kg_param__set(sh, a->params[i], (size_t)(eq - a->params[i]), v) <
+                0) {
             fputs("kgsh: out of memory\n", stderr);
             return KG_EXIT_USAGE;
         }
@@ -302,12 +355,14 @@ static void run_init(kg_shell *sh, const args *a)
     struct stat sb;
 
     if (a->init != NULL) {
-        if (kg_shell__run_file(sh, a->init) < 0) kg_shell__fail(sh, KG_EXIT_USAGE);
+        if (kg_shell__run_file(sh, a->init) < 0)
+            kg_shell__fail(sh, KG_EXIT_USAGE);
         return;
     }
     if (a->no_init || !sh->interactive || home == NULL) return;
     kg_buf_printf(&path, "%s/.kgshrc", home);
-    if (!path.oom && stat(path.data, &sb) == 0) kg_shell__run_file(sh, path.data);
+    if (!path.oom && stat(path.data, &sb) == 0)
+        kg_shell__run_file(sh, path.data);
     kg_buf_free(&path);
 }
 
@@ -331,7 +386,8 @@ static const char *format_from_path(const char *path)
     if (dot == NULL) return "dot";
     if (strcmp(dot, ".graphml") == 0) return "graphml";
     if (strcmp(dot, ".json") == 0) return "json";
-    if (strcmp(dot, ".cypher") == 0 || strcmp(dot, ".cyp") == 0) return "cypher";
+    if (strcmp(dot, ".cypher") == 0 || strcmp(dot, ".cyp") == 0)
+        return "cypher";
     return "dot";
 }
 
@@ -357,8 +413,12 @@ static int run_cmd(kg_shell *sh, args *a)
             kg_shell__fail(sh, KG_EXIT_DATA);
         }
         break;
-    case CMD_STATUS: rc = kg_shell__status(sh, &err); break;
-    case CMD_LOG: rc = kg_shell__log(sh, a->limit, &err); break;
+    case CMD_STATUS:
+        rc = kg_shell__status(sh, &err);
+        break;
+    case CMD_LOG:
+        rc = kg_shell__log(sh, a->limit, &err);
+        break;
     case CMD_CHECK:
         rc = kg_shell__check(sh, &errors, &err);
         if (rc == KG_OK && errors > 0) kg_shell__fail(sh, KG_EXIT_DATA);
@@ -394,7 +454,8 @@ static int validate(kg_shell *sh, args *a)
     if (a->command != NULL && a->npos > 0)
         return bad_usage("unexpected argument '%s' after -c", a->pos[0]);
     if (a->file != NULL) {
-        if (a->npos > 0) return bad_usage("unexpected argument '%s'", a->pos[0]);
+        if (a->npos > 0)
+            return bad_usage("unexpected argument '%s'", a->pos[0]);
         if (access(a->file, R_OK) != 0) {
             fprintf(stderr, "kgsh: cannot open %s: %s\n", a->file,
                     strerror(errno));
@@ -411,7 +472,8 @@ static int validate(kg_shell *sh, args *a)
     case CMD_EXPORT:
         break;
     default:
-        if (a->npos > 0) return bad_usage("unexpected argument '%s'", a->pos[0]);
+        if (a->npos > 0)
+            return bad_usage("unexpected argument '%s'", a->pos[0]);
         break;
     }
     return KG_EXIT_OK;
@@ -428,7 +490,7 @@ static int run(kg_shell *sh, args *a)
     if ((rc = kg_session__open(sh, may_sync, &err)) < 0) {
         kg_shell__report(sh, &err, NULL, 0, NULL);
         return kg_shell__exit_code(rc) == KG_EXIT_ERROR ? KG_EXIT_ERROR
-                                                          : KG_EXIT_USAGE;
+                                                        : KG_EXIT_USAGE;
     }
     run_init(sh, a);
     if (sh->quit) return sh->status;
@@ -461,8 +523,8 @@ static void settings(kg_shell *sh, const args *a)
     sh->stderr_tty = isatty(STDERR_FILENO);
     sh->color = kg_out__color_ok(STDOUT_FILENO);
     sh->ecolor = kg_out__color_ok(STDERR_FILENO);
-    sh->interactive = sh->stdin_tty && a->command == NULL && a->file == NULL
-                      && (a->cmd == CMD_NONE || a->cmd == CMD_SHELL);
+    sh->interactive = sh->stdin_tty && a->command == NULL && a->file == NULL &&
+                      (a->cmd == CMD_NONE || a->cmd == CMD_SHELL);
     /* a terminal gets a box; a pipe gets CSV with a header, which every
      * language reads and which survives commas and quotes in note text */
     sh->mode = sh->stdout_tty ? KG_MODE_BOX : KG_MODE_CSV;
@@ -489,7 +551,8 @@ int kg_shell_run(int argc, char **argv)
     }
     if (a.help || a.cmd == CMD_HELP) {
         cmd_id c = a.cmd;
-        if (a.cmd == CMD_HELP && a.npos > 0 && (c = find_cmd(a.pos[0])) == CMD_NONE) {
+        if (a.cmd == CMD_HELP && a.npos > 0 &&
+            (c = find_cmd(a.pos[0])) == CMD_NONE) {
             rc = bad_usage("no subcommand '%s'", a.pos[0]);
             goto done;
         }
@@ -507,7 +570,8 @@ int kg_shell_run(int argc, char **argv)
         int m = kg_mode__find(a.mode);
         if (m < 0) {
             rc = bad_usage("unknown mode '%s' (box, table, markdown, csv, tsv, "
-                           "json, jsonl, line)", a.mode);
+                           "json, jsonl, line)",
+                           a.mode);
             goto done;
         }
         sh.mode = m;

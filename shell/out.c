@@ -50,8 +50,10 @@ void kg_out__printf(kg_out *o, const char *fmt, ...)
         va_start(ap, fmt);
         kg_buf_vprintf(&b, fmt, ap);
         va_end(ap);
-        if (b.oom) o->failed = 1;
-        else kg_out__put(o, b.data, b.len);
+        if (b.oom)
+            o->failed = 1;
+        else
+            kg_out__put(o, b.data, b.len);
         kg_buf_free(&b);
     }
 }
@@ -130,7 +132,8 @@ int kg_sink__begin(kg_sink *s, kg_shell *sh, kg_out *out, size_t ncols,
     s->ncols = ncols;
     /* Head and tail only pay off when someone reads the result on a
      * screen; a pipe gets every row unless .maxrows was set on purpose. */
-    if (s->m->aligned && (out->tty || sh->maxrows_set)) s->maxrows = sh->maxrows;
+    if (s->m->aligned && (out->tty || sh->maxrows_set))
+        s->maxrows = sh->maxrows;
     s->width = out->tty ? kg_out__term_width(STDOUT_FILENO) : 0;
     if (ncols > 0) {
         s->names = kg_calloc(ncols, sizeof *s->names);
@@ -148,7 +151,8 @@ static void cells_free(kg_cell *c, size_t n)
 {
     size_t i;
 
-    for (i = 0; i < n; i++) kg_free(c[i].text);
+    for (i = 0; i < n; i++)
+        kg_free(c[i].text);
 }
 
 /* Fill ncols cells from vals: display text made safe, width measured. */
@@ -165,8 +169,8 @@ static int cells_fill(kg_sink *s, kg_cell *c, const kg_value *vals)
         }
         if (s->tmp.oom) return KG_ENOMEM;
         kg_free(c[i].text);
-        c[i].text = kg_strndup(s->tmp.data != NULL ? s->tmp.data : "",
-                               s->tmp.len);
+        c[i].text =
+            kg_strndup(s->tmp.data != NULL ? s->tmp.data : "", s->tmp.len);
         if (c[i].text == NULL) return KG_ENOMEM;
         c[i].len = (uint32_t)s->tmp.len;
         c[i].width = (uint32_t)kg_utf8_width(c[i].text, s->tmp.len);
@@ -230,7 +234,8 @@ void kg_sink__free(kg_sink *s)
     size_t i;
 
     if (s->names != NULL) {
-        for (i = 0; i < s->ncols; i++) kg_free(s->names[i]);
+        for (i = 0; i < s->ncols; i++)
+            kg_free(s->names[i]);
         kg_free(s->names);
     }
     if (s->head != NULL) {
@@ -248,8 +253,10 @@ void kg_sink__free(kg_sink *s)
 void kg_sink__end(kg_sink *s)
 {
     if (s->m != NULL) {
-        if (s->m->aligned) kg_render__table(s);
-        else if (s->m->end != NULL) s->m->end(s);
+        if (s->m->aligned)
+            kg_render__table(s);
+        else if (s->m->end != NULL)
+            s->m->end(s);
     }
     kg_sink__free(s);
 }
@@ -284,8 +291,8 @@ void kg_table__cell(kg_table *t, size_t i, kg_value v)
 
 void kg_table__str(kg_table *t, size_t i, const char *s)
 {
-    kg_table__cell(t, i, s != NULL ? kg_value_string(s, strlen(s))
-                                   : KG_NULL_VALUE);
+    kg_table__cell(t, i,
+                   s != NULL ? kg_value_string(s, strlen(s)) : KG_NULL_VALUE);
 }
 
 void kg_table__int(kg_table *t, size_t i, int64_t n)
@@ -298,7 +305,8 @@ int kg_table__row(kg_table *t)
     size_t i;
     int rc = kg_sink__row(&t->sink, t->row);
 
-    for (i = 0; i < t->ncols; i++) kg_value_release(&t->row[i]);
+    for (i = 0; i < t->ncols; i++)
+        kg_value_release(&t->row[i]);
     return rc;
 }
 
@@ -307,7 +315,8 @@ void kg_table__end(kg_table *t, int footer)
     uint64_t rows = t->sink.nrows;
     size_t i;
 
-    for (i = 0; i < t->ncols; i++) kg_value_release(&t->row[i]);
+    for (i = 0; i < t->ncols; i++)
+        kg_value_release(&t->row[i]);
     if (!t->open) return;
     kg_sink__end(&t->sink);
     if (footer) kg_shell__footer(t->sh, t->o, rows, 1, 0, NULL);

@@ -55,8 +55,8 @@ int kg_mode__text(kg_buf *b, const kg_graph *g, const kg_value *v)
     }
     rc = kg_query_format_value(&tmp, g, v, 1);
     if (rc >= 0 && tmp.oom) rc = KG_ENOMEM;
-    if (rc >= 0) rc = kg_buf_put_safe(b, tmp.data != NULL ? tmp.data : "",
-                                      tmp.len);
+    if (rc >= 0)
+        rc = kg_buf_put_safe(b, tmp.data != NULL ? tmp.data : "", tmp.len);
     kg_buf_free(&tmp);
     return rc;
 }
@@ -70,18 +70,29 @@ static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
     size_t len, i;
     uint32_t c;
 
-    if (p[0] < 0x80) { *cp = p[0]; return 1; }
-    if (p[0] >= 0xC2 && p[0] <= 0xDF) { len = 2; c = p[0] & 0x1F; }
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF) { len = 3; c = p[0] & 0x0F; }
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4) { len = 4; c = p[0] & 0x07; }
-    else return 0;
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+        len = 2;
+        c = p[0] & 0x1F;
+    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        len = 3;
+        c = p[0] & 0x0F;
+    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        len = 4;
+        c = p[0] & 0x07;
+    } else
+        return 0;
     if (n < len) return 0;
     for (i = 1; i < len; i++) {
         if ((p[i] & 0xC0) != 0x80) return 0;
         c = (c << 6) | (p[i] & 0x3F);
     }
-    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF))
-        || (c >= 0xD800 && c <= 0xDFFF))
+    if ((len == 3 && c < 0x800) ||
+        (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF))
         return 0;
     *cp = c;
     return len;
@@ -96,8 +107,8 @@ int kg_mode__json_string(kg_buf *b, const char *s, size_t len)
     kg_buf_putc(b, '"');
     while (i < len) {
         n = utf8_seq(p + i, len - i, &cp);
-        if (n != 0 && cp >= 0x20 && cp != '"' && cp != '\\' && cp != 0x7F
-            && !(cp >= 0x80 && cp <= 0x9F) && cp != 0x2028 && cp != 0x2029) {
+        if (n != 0 && cp >= 0x20 && cp != '"' && cp != '\\' && cp != 0x7F &&
+            !(cp >= 0x80 && cp <= 0x9F) && cp != 0x2028 && cp != 0x2029) {
             i += n;
             run += n;
             continue;
@@ -110,14 +121,30 @@ int kg_mode__json_string(kg_buf *b, const char *s, size_t len)
             continue;
         }
         switch (cp) {
-        case '"': kg_buf_puts(b, "\\\""); break;
-        case '\\': kg_buf_puts(b, "\\\\"); break;
-        case '\n': kg_buf_puts(b, "\\n"); break;
-        case '\t': kg_buf_puts(b, "\\t"); break;
-        case '\r': kg_buf_puts(b, "\\r"); break;
-        case '\b': kg_buf_puts(b, "\\b"); break;
-        case '\f': kg_buf_puts(b, "\\f"); break;
-        default: kg_buf_printf(b, "\\u%04x", (unsigned)cp); break;
+        case '"':
+            kg_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            kg_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            kg_buf_puts(b, "\\n");
+            break;
+        case '\t':
+            kg_buf_puts(b, "\\t");
+            break;
+        case '\r':
+            kg_buf_puts(b, "\\r");
+            break;
+        case '\b':
+            kg_buf_puts(b, "\\b");
+            break;
+        case '\f':
+            kg_buf_puts(b, "\\f");
+            break;
+        default:
+            kg_buf_printf(b, "\\u%04x", (unsigned)cp);
+            break;
         }
         i += n;
     }
@@ -206,10 +233,18 @@ int kg_mode__json(kg_buf *b, const kg_graph *g, const kg_value *v)
     uint32_t i;
 
     switch (v->type) {
-    case KG_VNULL: kg_buf_puts(b, "null"); break;
-    case KG_VBOOL: kg_buf_puts(b, v->u.b ? "true" : "false"); break;
-    case KG_VINT: kg_buf_printf(b, "%lld", (long long)v->u.i); break;
-    case KG_VFLOAT: json_float(b, v->u.f); break;
+    case KG_VNULL:
+        kg_buf_puts(b, "null");
+        break;
+    case KG_VBOOL:
+        kg_buf_puts(b, v->u.b ? "true" : "false");
+        break;
+    case KG_VINT:
+        kg_buf_printf(b, "%lld", (long long)v->u.i);
+        break;
+    case KG_VFLOAT:
+        json_float(b, v->u.f);
+        break;
     case KG_VSTRING:
     case KG_VDATE:
         kg_mode__json_string(b, v->u.str->s, v->u.str->len);
@@ -235,12 +270,16 @@ int kg_mode__json(kg_buf *b, const kg_graph *g, const kg_value *v)
         kg_buf_putc(b, '}');
         break;
     case KG_VNODE:
-        if (element_gone(g, v)) kg_buf_puts(b, "null");
-        else json_node(b, g, v->u.id);
+        if (element_gone(g, v))
+            kg_buf_puts(b, "null");
+        else
+            json_node(b, g, v->u.id);
         break;
     case KG_VREL:
-        if (element_gone(g, v)) kg_buf_puts(b, "null");
-        else json_rel(b, g, v->u.id);
+        if (element_gone(g, v))
+            kg_buf_puts(b, "null");
+        else
+            json_rel(b, g, v->u.id);
         break;
     default:
         kg_buf_puts(b, "null");
@@ -294,8 +333,10 @@ static void sep_line(kg_sink *s, const kg_value *vals, char sep)
         } else {
             kg_buf_put_safe(&cell, s->names[i], strlen(s->names[i]));
         }
-        if (sep == ',') csv_field(&s->tmp, cell.data ? cell.data : "", cell.len);
-        else kg_buf_put(&s->tmp, cell.data ? cell.data : "", cell.len);
+        if (sep == ',')
+            csv_field(&s->tmp, cell.data ? cell.data : "", cell.len);
+        else
+            kg_buf_put(&s->tmp, cell.data ? cell.data : "", cell.len);
     }
     kg_buf_putc(&s->tmp, '\n');
     kg_buf_free(&cell);
@@ -306,12 +347,18 @@ static void csv_begin(kg_sink *s)
 {
     if (s->headers && s->ncols > 0) sep_line(s, NULL, ',');
 }
-static void csv_row(kg_sink *s, const kg_value *vals) { sep_line(s, vals, ','); }
+static void csv_row(kg_sink *s, const kg_value *vals)
+{
+    sep_line(s, vals, ',');
+}
 static void tsv_begin(kg_sink *s)
 {
     if (s->headers && s->ncols > 0) sep_line(s, NULL, '\t');
 }
-static void tsv_row(kg_sink *s, const kg_value *vals) { sep_line(s, vals, '\t'); }
+static void tsv_row(kg_sink *s, const kg_value *vals)
+{
+    sep_line(s, vals, '\t');
+}
 
 static void json_object(kg_sink *s, const kg_value *vals)
 {
@@ -380,6 +427,7 @@ static void line_row(kg_sink *s, const kg_value *vals)
 
 /* ---- the table ---- */
 
+/* clang-format off */
 static const kg_mode_info kg_modes[KG_MODE__COUNT] = { /* ORDER MODE */
     {"box", "aligned columns in box-drawing characters (terminal default)",
      1, 1, "null", NULL, NULL, NULL},
@@ -397,6 +445,7 @@ static const kg_mode_info kg_modes[KG_MODE__COUNT] = { /* ORDER MODE */
     {"line", "one \"column = value\" line per value, rows apart", 0, 1, "null",
      NULL, line_row, NULL},
 };
+/* clang-format on */
 
 const kg_mode_info *kg_mode__info(int mode)
 {

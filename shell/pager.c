@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "shell_int.h"
@@ -42,8 +43,8 @@ int kg_pager__show(kg_shell *sh, const char *text, size_t len)
 
     if (len == 0) return 0;
     if (pager == NULL) pager = "less -FRSX";
-    if (!sh->pager || !sh->stdout_tty || !sh->stdin_tty || pager[0] == '\0'
-        || rows == 0 || count_lines(text, len) < rows - 1)
+    if (!sh->pager || !sh->stdout_tty || !sh->stdin_tty || pager[0] == '\0' ||
+        rows == 0 || count_lines(text, len) < rows - 1)
         return write_all(stdout, text, len);
     fflush(stdout);
     memset(&ign, 0, sizeof ign);
@@ -58,6 +59,8 @@ int kg_pager__show(kg_shell *sh, const char *text, size_t len)
     write_all(fp, text, len); /* the pager may quit early: not an error */
     rc = pclose(fp);
     sigaction(SIGPIPE, &old, NULL);
-    if (rc == -1) return write_all(stdout, text, len);
+    /* 127: the shell found no such pager; show the text anyway */
+    if (rc == -1 || (WIFEXITED(rc) && WEXITSTATUS(rc) == 127))
+        return write_all(stdout, text, len);
     return 0;
 }

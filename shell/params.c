@@ -38,7 +38,8 @@ int kg_param__valid_name(const char *s, size_t len)
 
     for (i = 0; i < len; i++) {
         char c = s[i];
-        int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+        int alpha =
+            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
         if (!alpha && (i == 0 || c < '0' || c > '9')) return 0;
     }
     return len > 0;

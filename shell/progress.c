@@ -48,7 +48,8 @@ void kg_progress__cb(const char *phase, size_t done, size_t total,
     snprintf(p->phase, sizeof p->phase, "%s", phase);
     if (total > 0) {
         fill = done >= total ? BAR_WIDTH : done * BAR_WIDTH / total;
-        for (i = 0; i < BAR_WIDTH; i++) bar[i] = i < fill ? '#' : '.';
+        for (i = 0; i < BAR_WIDTH; i++)
+            bar[i] = i < fill ? '#' : '.';
         bar[BAR_WIDTH] = '\0';
         fprintf(stderr, "\r\x1b[K%-12.12s [%s] %3zu%% %zu/%zu", phase, bar,
                 done >= total ? (size_t)100 : done * 100 / total, done, total);

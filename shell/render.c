@@ -20,6 +20,7 @@ typedef struct {
     const char *top[3], *mid[3], *bot[3], *vbar, *hbar, *ellipsis, *gap;
 } style;
 
+/* clang-format off */
 static const style box_style = {
     {"┌", "┬", "┐"}, {"├", "┼", "┤"}, {"└", "┴", "┘"}, "│", "─", "…", "⋮"};
 static const style table_style = {
@@ -27,6 +28,7 @@ static const style table_style = {
 static const style md_style = {
     {NULL, NULL, NULL}, {"|", "|", "|"}, {NULL, NULL, NULL}, "|", "-", "…",
     "..."};
+/* clang-format on */
 
 size_t kg_render__fit(const char *s, size_t len, size_t width, size_t *w)
 {
@@ -34,11 +36,16 @@ size_t kg_render__fit(const char *s, size_t len, size_t width, size_t *w)
     size_t i = 0, used = 0, n, cw;
 
     while (i < len) {
-        if (p[i] < 0x80) n = 1;
-        else if ((p[i] & 0xE0) == 0xC0) n = 2;
-        else if ((p[i] & 0xF0) == 0xE0) n = 3;
-        else if ((p[i] & 0xF8) == 0xF0) n = 4;
-        else n = 1;
+        if (p[i] < 0x80)
+            n = 1;
+        else if ((p[i] & 0xE0) == 0xC0)
+            n = 2;
+        else if ((p[i] & 0xF0) == 0xE0)
+            n = 3;
+        else if ((p[i] & 0xF8) == 0xF0)
+            n = 4;
+        else
+            n = 1;
         if (n > len - i) n = len - i;
         cw = kg_utf8_width(s + i, n);
         if (used + cw > width) break;
@@ -66,9 +73,8 @@ static void pad(kg_out *o, size_t n)
 
 /* Write text into a column of width colw: clipped with an ellipsis when
  * wider, padded (numbers on the left) when narrower. */
-static void put_cell(kg_sink *s, const style *st, const char *text,
-                     size_t len, size_t width, size_t colw, int right,
-                     const char *sgr)
+static void put_cell(kg_sink *s, const style *st, const char *text, size_t len,
+                     size_t width, size_t colw, int right, const char *sgr)
 {
     size_t w = width, n = len;
     int clipped = 0;
@@ -99,8 +105,10 @@ static void rule(kg_sink *s, const style *st, const char *const *corners,
         kg_out__puts(s->out, corners[i == 0 ? 0 : 1]);
         for (k = 0; k < colw[i] + 2; k++) {
             /* markdown marks right-aligned (numeric) columns with ':' */
-            if (md && right[i] && k == colw[i] + 1) kg_out__puts(s->out, ":");
-            else kg_out__puts(s->out, st->hbar);
+            if (md && right[i] && k == colw[i] + 1)
+                kg_out__puts(s->out, ":");
+            else
+                kg_out__puts(s->out, st->hbar);
         }
     }
     kg_out__puts(s->out, corners[2]);
@@ -162,8 +170,9 @@ static void header_row(kg_sink *s, const style *st, const size_t *colw)
         kg_out__put(s->out, " ", 1);
         kg_buf_put_safe(&b, s->names[i], strlen(s->names[i]));
         len = b.data != NULL ? b.len : 0;
-        put_cell(s, st, b.data ? b.data : "", len, kg_utf8_width(b.data ? b.data : "", len),
-                 colw[i], 0, KG_SGR_BOLD);
+        put_cell(s, st, b.data ? b.data : "", len,
+                 kg_utf8_width(b.data ? b.data : "", len), colw[i], 0,
+                 KG_SGR_BOLD);
         kg_buf_free(&b);
         kg_out__put(s->out, " ", 1);
     }
@@ -195,19 +204,25 @@ static void fit_width(kg_sink *s, size_t *colw)
     size_t overhead = 3 * s->ncols + 1, total = overhead, i, lo, hi;
     size_t avail, used = 0, give;
 
-    for (i = 0; i < s->ncols; i++) total += colw[i];
+    for (i = 0; i < s->ncols; i++)
+        total += colw[i];
     if (s->width == 0 || total <= s->width) return;
     avail = s->width > overhead ? s->width - overhead : 0;
     lo = MIN_COL;
     hi = 0;
-    for (i = 0; i < s->ncols; i++) if (colw[i] > hi) hi = colw[i];
+    for (i = 0; i < s->ncols; i++)
+        if (colw[i] > hi) hi = colw[i];
     while (lo < hi) { /* the largest cap whose clipped sum fits */
         size_t mid = lo + (hi - lo + 1) / 2, sum = 0;
-        for (i = 0; i < s->ncols; i++) sum += colw[i] < mid ? colw[i] : mid;
-        if (sum <= avail) lo = mid;
-        else hi = mid - 1;
+        for (i = 0; i < s->ncols; i++)
+            sum += colw[i] < mid ? colw[i] : mid;
+        if (sum <= avail)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
-    for (i = 0; i < s->ncols; i++) used += colw[i] < lo ? colw[i] : lo;
+    for (i = 0; i < s->ncols; i++)
+        used += colw[i] < lo ? colw[i] : lo;
     /* columns left over go back to the clipped columns, left first */
     for (i = 0; i < s->ncols; i++) {
         if (colw[i] <= lo) continue;
@@ -220,8 +235,9 @@ static void fit_width(kg_sink *s, size_t *colw)
 
 void kg_render__table(kg_sink *s)
 {
-    const style *st = s->mode == KG_MODE_BOX ? &box_style
-                      : s->mode == KG_MODE_TABLE ? &table_style : &md_style;
+    const style *st = s->mode == KG_MODE_BOX     ? &box_style
+                      : s->mode == KG_MODE_TABLE ? &table_style
+                                                 : &md_style;
     int md = s->mode == KG_MODE_MARKDOWN;
     size_t *colw = NULL, i, r, w, k;
     uint8_t *right = NULL;
@@ -232,13 +248,16 @@ void kg_render__table(kg_sink *s)
     if (colw == NULL || right == NULL) goto done;
     for (i = 0; i < s->ncols; i++) {
         int numeric = 1, any = 0;
-        if (s->headers) colw[i] = kg_utf8_width(s->names[i], strlen(s->names[i]));
+        if (s->headers)
+            colw[i] = kg_utf8_width(s->names[i], strlen(s->names[i]));
         for (r = 0; r < s->nhead + s->ntail; r++) {
-            const kg_cell *c = r < s->nhead ? &s->head[r * s->ncols + i]
-                               : &s->tail[(r - s->nhead) * s->ncols + i];
+            const kg_cell *c = r < s->nhead
+                                   ? &s->head[r * s->ncols + i]
+                                   : &s->tail[(r - s->nhead) * s->ncols + i];
             w = c->width;
             if (md)
-                for (k = 0; k < c->len; k++) w += c->text[k] == '|';
+                for (k = 0; k < c->len; k++)
+                    w += c->text[k] == '|';
             if (w > colw[i]) colw[i] = w;
             if (c->type != KG_VNULL) {
                 any = 1;
@@ -250,7 +269,8 @@ void kg_render__table(kg_sink *s)
     }
     if (md) {
         /* a Markdown separator needs three dashes */
-        for (i = 0; i < s->ncols; i++) if (colw[i] < 3) colw[i] = 3;
+        for (i = 0; i < s->ncols; i++)
+            if (colw[i] < 3) colw[i] = 3;
     } else {
         fit_width(s, colw);
     }
@@ -267,7 +287,8 @@ void kg_render__table(kg_sink *s)
     for (r = 0; r < s->ntail; r++) {
         /* the ring's oldest row sits at tailpos % captail once it wrapped */
         size_t at = s->tailpos > s->captail
-                        ? (size_t)((s->tailpos + r) % s->captail) : r;
+                        ? (size_t)((s->tailpos + r) % s->captail)
+                        : r;
         data_row(s, st, s->tail + at * s->ncols, colw, right, md);
     }
     rule(s, st, st->bot, colw, right, 0);

@@ -93,9 +93,12 @@ static void cont_prompt(const kg_buf *main, const kg_feed *f, kg_buf *b)
     size_t width = main->len, body;
 
     kg_feed__state(f, &st);
-    if (st.quote != 0) hint[0] = st.quote;
-    else if (st.comment) hint[0] = '*', hint[1] = '/';
-    else if (st.depth > 0) hint[0] = st.open;
+    if (st.quote != 0)
+        hint[0] = st.quote;
+    else if (st.comment)
+        hint[0] = '*', hint[1] = '/';
+    else if (st.depth > 0)
+        hint[0] = st.open;
     body = 5 + strlen(hint); /* "..." + hint + "> " */
     kg_buf_reset(b);
     while (width > body) {
@@ -138,7 +141,8 @@ static void banner(kg_shell *sh)
 
 static int blank_line(const char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     return *s == '\0';
 }
 

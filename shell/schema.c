@@ -98,7 +98,8 @@ static int survey_run(survey *s, const kg_graph *g)
     size_t i, cap, nl, k;
     const kg_atom *ls;
 
-    while (kg_graph_atom_str(g, (kg_atom)s->natoms) != NULL) s->natoms++;
+    while (kg_graph_atom_str(g, (kg_atom)s->natoms) != NULL)
+        s->natoms++;
     s->labels = kg_calloc(s->natoms + 1, sizeof *s->labels);
     s->types = kg_calloc(s->natoms + 1, sizeof *s->types);
     s->nprops = kg_calloc(s->natoms + 1, sizeof *s->nprops);
@@ -109,7 +110,8 @@ static int survey_run(survey *s, const kg_graph *g)
         if (!kg_graph_alive(g, KG_NODE, (kg_id)i)) continue;
         ls = kg_graph_labels(g, (kg_id)i, &nl);
         if (nl == 0 && s->unlabelled++ == 0) s->unlabelled_ex = (kg_id)i;
-        for (k = 0; k < nl; k++) bump(&s->labels[ls[k]], (kg_id)i);
+        for (k = 0; k < nl; k++)
+            bump(&s->labels[ls[k]], (kg_id)i);
         props(g, KG_NODE, (kg_id)i, s->nprops);
     }
     cap = kg_graph_cap(g, KG_EDGE);
@@ -216,19 +218,21 @@ static void rows(kg_table *t, const survey *s, const kg_graph *g,
             type_shape(&b, s, g, a);
             kg_table__str(t, 3, b.data);
             kg_buf_reset(&b);
-            kg_buf_printf(&b, "%s -> %s",
-                          kg_graph_node_key(g, kg_graph_edge_src(g, st->example)),
-                          kg_graph_node_key(g, kg_graph_edge_dst(g, st->example)));
+            kg_buf_printf(
+                &b, "%s -> %s",
+                kg_graph_node_key(g, kg_graph_edge_src(g, st->example)),
+                kg_graph_node_key(g, kg_graph_edge_dst(g, st->example)));
             kg_table__str(t, 4, b.data);
         } else if (table == s->labels) {
             kg_table__str(t, 3, "");
             kg_table__str(t, 4, kg_graph_node_key(g, st->example));
         } else {
-            const kg_value *v = kg_graph_prop(g, table == s->nprops ? KG_NODE
-                                              : KG_EDGE, st->example, a);
+            const kg_value *v = kg_graph_prop(
+                g, table == s->nprops ? KG_NODE : KG_EDGE, st->example, a);
             type_names(&b, st->types);
             kg_table__str(t, 3, b.data);
-            kg_table__cell(t, 4, v != NULL ? kg_value_retain(v) : KG_NULL_VALUE);
+            kg_table__cell(t, 4,
+                           v != NULL ? kg_value_retain(v) : KG_NULL_VALUE);
         }
         kg_table__row(t);
     }
@@ -247,8 +251,8 @@ int kg_shell__schema(kg_shell *sh, kg_error *err)
 
     memset(&s, 0, sizeof s);
     if ((rc = kg_session__current(sh, &g, err)) < 0) return rc;
-    if ((rc = survey_run(&s, g)) < 0
-        || (ids = kg_calloc(s.natoms + 1, sizeof *ids)) == NULL) {
+    if ((rc = survey_run(&s, g)) < 0 ||
+        (ids = kg_calloc(s.natoms + 1, sizeof *ids)) == NULL) {
         survey_free(&s);
         return kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
                             "out of memory");

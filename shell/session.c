@@ -68,9 +68,11 @@ static void base_name(kg_buf *b, const char *s)
 {
     size_t len = strlen(s), start;
 
-    while (len > 1 && s[len - 1] == '/') len--;
+    while (len > 1 && s[len - 1] == '/')
+        len--;
     start = len;
-    while (start > 0 && s[start - 1] != '/' && s[start - 1] != ':') start--;
+    while (start > 0 && s[start - 1] != '/' && s[start - 1] != ':')
+        start--;
     if (len - start > 4 && memcmp(s + len - 4, ".git", 4) == 0) len -= 4;
     kg_buf_put(b, s + start, len - start);
 }
@@ -99,7 +101,8 @@ static char *dataset_name(const kg_shell *sh)
             kg_buf_puts(&b, sh->opt_subdir);
             for (i = mark; i < b.len; i++)
                 if (b.data[i] == '/') b.data[i] = '-';
-            while (b.len > mark && b.data[b.len - 1] == '-') b.data[--b.len] = '\0';
+            while (b.len > mark && b.data[b.len - 1] == '-')
+                b.data[--b.len] = '\0';
         }
     }
     if (b.len == 0) kg_buf_puts(&b, "kgsh");
@@ -118,9 +121,9 @@ static void first_run_note(kg_shell *sh)
         return;
     }
     kg_dataset_bundled(&repo, &subdir);
-    kg_shell__notef(sh, "First run: syncing the bundled dataset (%s%s%s) into %s.",
-                    repo, subdir && subdir[0] ? "/" : "", subdir ? subdir : "",
-                    sh->db_path);
+    kg_shell__notef(
+        sh, "First run: syncing the bundled dataset (%s%s%s) into %s.", repo,
+        subdir && subdir[0] ? "/" : "", subdir ? subdir : "", sh->db_path);
 }
 
 int kg_session__open(kg_shell *sh, int may_sync, kg_error *err)
@@ -142,14 +145,21 @@ int kg_session__open(kg_shell *sh, int may_sync, kg_error *err)
         sh->db_path = b.oom ? (kg_buf_free(&b), NULL) : kg_buf_detach(&b);
     }
     KG_CHECK_ALLOC(sh->db_path, err);
-    if (access(sh->db_path, F_OK) != 0) flags = KG_STORE_CREATE;
-    else if (access(sh->db_path, W_OK) != 0) flags = KG_STORE_READONLY;
+    if (access(sh->db_path, F_OK) != 0)
+        flags = KG_STORE_CREATE;
+    else if (access(sh->db_path, W_OK) != 0)
+        flags = KG_STORE_READONLY;
     rc = kg_store_open(&sh->store, sh->db_path, flags, err);
     if (rc < 0) return rc;
     sh->latest = kg_store_latest(sh->store);
     if (sh->latest == 0 && may_sync) {
+        int history = sh->opt_history;
         first_run_note(sh);
+        /* the bundled dataset's commits tell how it was built: a fresh
+         * store gets one version per commit, so log and .diff show them */
+        if (sh->opt_source == NULL) sh->opt_history = 1;
         rc = kg_session__sync(sh, NULL, &res, err);
+        sh->opt_history = history;
         if (rc < 0) return rc;
     }
     sh->version = sh->latest;
@@ -179,8 +189,7 @@ void kg_session__close(kg_shell *sh)
 
 /* ---- versions and graphs ---- */
 
-int kg_session__graph(kg_shell *sh, int64_t vid, kg_graph **out,
-                      kg_error *err)
+int kg_session__graph(kg_shell *sh, int64_t vid, kg_graph **out, kg_error *err)
 {
     size_t i, slot = KG_SHELL_CACHE;
     kg_graph *g;
@@ -194,14 +203,17 @@ int kg_session__graph(kg_shell *sh, int64_t vid, kg_graph **out,
         }
     }
     if (vid <= 0)
-        return kg_error_set(err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
-                            "the store %s holds no version yet; run 'kgsh sync'",
-                            sh->db_path);
+        return kg_error_set(
+            err, KG_ENOTFOUND, NULL, (kg_span){0, 0},
+            "the store %s holds no version yet; run 'kgsh sync'", sh->db_path);
     rc = kg_store_load(sh->store, vid, &g, err);
     if (rc < 0) return rc;
     for (i = 0; i < KG_SHELL_CACHE; i++) {
         kg_cache_entry *c = &sh->cache[i];
-        if (c->g == NULL) { slot = i; break; }
+        if (c->g == NULL) {
+            slot = i;
+            break;
+        }
         if (c->vid == sh->version || c->g == sh->last.g) continue; /* pinned */
         if (slot == KG_SHELL_CACHE || c->used < sh->cache[slot].used) slot = i;
     }
@@ -226,7 +238,7 @@ int kg_session__resolve(kg_shell *sh, const char *rev, int64_t *vid,
         *vid = sh->latest;
         return KG_OK;
     }
-    return kg_sync_find_version(sh->store, rev, vid, err);
+    return kg_git__find_version(sh->store, rev, vid, err);
 }
 
 int kg_session__set_version(kg_shell *sh, const char *rev, kg_error *err)
@@ -272,14 +284,20 @@ static void sync_summary(kg_shell *sh, FILE *fp, const kg_sync_result *res)
         fprintf(fp, "Already up to date: version %lld (commit %s).\n",
                 (long long)res->version, kg_session__short(info.commit, sc));
     } else {
-        fprintf(fp, "Synced version %lld (commit %s%s): %zu file%s parsed, "
+        /* a history import adds one version per commit */
+        if (res->versions_added > 1)
+            fprintf(fp, "Synced %zu versions, one per commit, up to ",
+                    res->versions_added);
+        else
+            fputs("Synced ", fp);
+        fprintf(fp,
+                "version %lld (commit %s%s): %zu file%s parsed, "
                 "%zu removed, %zu in all; %zu error%s, %zu warning%s.\n",
                 (long long)res->version, kg_session__short(info.commit, sc),
-                info.draft ? ", with uncommitted edits" : "",
-                res->files_parsed, res->files_parsed == 1 ? "" : "s",
-                res->files_removed, res->files_total, res->errors,
-                res->errors == 1 ? "" : "s", res->warnings,
-                res->warnings == 1 ? "" : "s");
+                info.draft ? ", with uncommitted edits" : "", res->files_parsed,
+                res->files_parsed == 1 ? "" : "s", res->files_removed,
+                res->files_total, res->errors, res->errors == 1 ? "" : "s",
+                res->warnings, res->warnings == 1 ? "" : "s");
     }
     if (res->errors > 0 || res->warnings > 0)
         fprintf(fp, "Run 'kgsh check' (or .check in the shell) to list the "
@@ -302,10 +320,12 @@ int kg_session__sync(kg_shell *sh, FILE *report, kg_sync_result *res,
     o.subdir = sh->opt_subdir;
     o.ref = sh->opt_ref;
     o.worktree = sh->opt_worktree;
+    o.history = sh->opt_history;
+    o.interrupt = &sh->interrupt; /* Ctrl-C rolls the sync back */
     kg_progress__init(&prog);
     o.progress = kg_progress__cb;
     o.payload = &prog;
-    rc = kg_sync_run(sh->store, &o, res, err);
+    rc = kg_git__sync_run(sh->store, &o, res, err);
     kg_progress__done(&prog);
     if (rc < 0) return rc;
     sh->latest = kg_store_latest(sh->store);

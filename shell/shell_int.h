@@ -3,15 +3,18 @@
  * The shell is a few layers, each its own file:
  *   main.c      argv, global options, subcommands and their --help
  *   cli.c       running statements: feeding lines, splitting, prepare/step,
- *               errors with carets, the last result
+ *               errors with carets, the last result, .last and .explain
  *   split.c     where a statement ends (quotes, brackets, comments)
  *   repl.c      the interactive loop on libedit: prompts, history, Ctrl-C
  *   complete.c  tab completion that knows the graph
  *   dot.c       the dot-command table (dispatch and help in one place)
- *   info.c      status, log, check, schema, history, diff
+ *   params.c    $parameters (.param, --param)
+ *   info.c      status, log, check, history, diff
+ *   schema.c    .schema
  *   show.c      the node card (.show) and full-text search
  *   export.c    exports and Graphviz rendering
  *   session.c   the store, sync, versions, the graph cache, query env
+ *   gitload.c   loading the git module (git_module.h, module/kgsh_git.c)
  *   out.c       the one output layer (colour, terminal size, the sink)
  *   out_modes.c output modes as a data table, cell text, JSON
  *   render.c    box/table/markdown layout by display width
@@ -30,11 +33,13 @@
 #include "kg_shell.h"
 
 /* ---- limits and defaults (docs/kgsh.1 lists them) ---- */
-#define KG_SHELL_KEEP_ROWS 10000u  /* rows of the last result kept for .last */
-#define KG_SHELL_CACHE 4u          /* graphs of versions kept loaded at once */
-#define KG_SHELL_MAXROWS 40u       /* default .maxrows on a terminal         */
-#define KG_SHELL_MAX_ARGS 64u      /* words on one dot-command line          */
+/* clang-format off */
+#define KG_SHELL_KEEP_ROWS 10000u   /* rows of the last result kept (.last) */
+#define KG_SHELL_CACHE 4u           /* graphs of versions kept loaded       */
+#define KG_SHELL_MAXROWS 40u        /* default .maxrows on a terminal       */
+#define KG_SHELL_MAX_ARGS 64u       /* words on one dot-command line        */
 #define KG_SHELL_MAX_READ_DEPTH 16u /* .read nesting (a file reading itself) */
+/* clang-format on */
 
 /* SGR colour codes used by the output layer. */
 #define KG_SGR_BOLD "1"
@@ -52,11 +57,11 @@ typedef struct kg_shell kg_shell;
  * either writes to a FILE or captures into memory (for the pager and for
  * .once), and which owns the decision to colour. */
 typedef struct {
-    FILE *fp;     /* destination when cap is NULL                      */
-    kg_buf *cap;  /* non-NULL: append here instead of writing fp       */
-    int color;    /* SGR escapes allowed                               */
-    int tty;      /* the final destination is a terminal               */
-    int failed;   /* a write failed (disk full, closed pipe); sticky   */
+    FILE *fp;    /* destination when cap is NULL                      */
+    kg_buf *cap; /* non-NULL: append here instead of writing fp       */
+    int color;   /* SGR escapes allowed                               */
+    int tty;     /* the final destination is a terminal               */
+    int failed;  /* a write failed (disk full, closed pipe); sticky   */
 } kg_out;
 
 void kg_out__put(kg_out *o, const char *s, size_t len);
@@ -73,14 +78,22 @@ void kg_out__sgr(kg_out *o, const char *code);
 /** Columns and rows of the terminal on fd; 0 when fd is not a terminal. */
 size_t kg_out__term_width(int fd);
 size_t kg_out__term_rows(int fd);
-/** 1 when colour may be used on fd: a terminal, NO_COLOR unset, TERM != dumb. */
+/** 1 when colour may be used on fd: a terminal, NO_COLOR unset, TERM != dumb.
+ */
 int kg_out__color_ok(int fd);
 
 /* ============================ out_modes.c ============================= */
 
 typedef enum {
-    KG_MODE_BOX, KG_MODE_TABLE, KG_MODE_MARKDOWN, KG_MODE_CSV, KG_MODE_TSV,
-    KG_MODE_JSON, KG_MODE_JSONL, KG_MODE_LINE, KG_MODE__COUNT
+    KG_MODE_BOX,
+    KG_MODE_TABLE,
+    KG_MODE_MARKDOWN,
+    KG_MODE_CSV,
+    KG_MODE_TSV,
+    KG_MODE_JSON,
+    KG_MODE_JSONL,
+    KG_MODE_LINE,
+    KG_MODE__COUNT
 } kg_mode; /* ORDER MODE */
 
 typedef struct kg_sink kg_sink;
@@ -90,9 +103,9 @@ typedef struct kg_sink kg_sink;
 typedef struct {
     const char *name;
     const char *help;
-    int aligned;            /* rows buffered, widths computed by render.c */
-    int header;             /* column names shown by default              */
-    const char *null_text;  /* how null prints                            */
+    int aligned;           /* rows buffered, widths computed by render.c */
+    int header;            /* column names shown by default              */
+    const char *null_text; /* how null prints                            */
     void (*begin)(kg_sink *s);
     void (*row)(kg_sink *s, const kg_value *vals);
     void (*end)(kg_sink *s);
@@ -124,8 +137,8 @@ struct kg_sink {
     const kg_mode_info *m;
     int mode;
     int headers;
-    size_t maxrows;        /* aligned modes: show head and tail; 0 = all */
-    size_t width;          /* aligned modes: terminal columns; 0 = any   */
+    size_t maxrows; /* aligned modes: show head and tail; 0 = all */
+    size_t width;   /* aligned modes: terminal columns; 0 = any   */
     size_t ncols;
     char **names;          /* owned copies                               */
     const kg_graph *g;     /* what node/rel values refer to              */
@@ -189,10 +202,10 @@ size_t kg_render__fit(const char *s, size_t len, size_t width, size_t *w);
 /* Where the scan stands at the end of the text, for the continuation
  * prompt: inside a quote, a comment, or brackets. */
 typedef struct {
-    char quote;     /* ', ", ` or 0                                       */
-    int comment;    /* inside a block comment                            */
-    int depth;      /* open ( [ { not yet closed                         */
-    char open;      /* the innermost open bracket, 0 when none           */
+    char quote;  /* ', ", ` or 0                                       */
+    int comment; /* inside a block comment                            */
+    int depth;   /* open ( [ { not yet closed                         */
+    char open;   /* the innermost open bracket, 0 when none           */
 } kg_split_state;
 
 /**
@@ -221,8 +234,7 @@ typedef struct {
 int kg_session__open(kg_shell *sh, int may_sync, kg_error *err);
 void kg_session__close(kg_shell *sh);
 /** The graph of version vid, loaded once and cached (borrowed). */
-int kg_session__graph(kg_shell *sh, int64_t vid, kg_graph **out,
-                      kg_error *err);
+int kg_session__graph(kg_shell *sh, int64_t vid, kg_graph **out, kg_error *err);
 /** The graph of the current version (borrowed), loading it on first use. */
 int kg_session__current(kg_shell *sh, kg_graph **out, kg_error *err);
 /** Resolve rev ("latest", "#3", "HEAD~1", a commit) to a version id. */
@@ -248,12 +260,21 @@ const char *kg_session__short(const char *commit, char buf[16]);
 /** Local date "YYYY-MM-DD HH:MM" into buf[32], or "-". */
 const char *kg_session__date(int64_t t, char buf[32]);
 
+/* ============================== gitload.c ============================= */
+
+/** kg_sync_run and kg_sync_find_version, from the git module (loaded on
+ * first use; KG_EIO when it cannot be). */
+int kg_git__sync_run(kg_store *st, const kg_sync_opts *opts,
+                     kg_sync_result *res, kg_error *err);
+int kg_git__find_version(kg_store *st, const char *rev, int64_t *vid,
+                         kg_error *err);
+
 /* ============================== progress.c ============================ */
 
 typedef struct {
-    int enabled;        /* stderr is a terminal                        */
-    int drawn;          /* something is on the line                    */
-    int64_t last_ms;    /* last redraw                                 */
+    int enabled;     /* stderr is a terminal                        */
+    int drawn;       /* something is on the line                    */
+    int64_t last_ms; /* last redraw                                 */
     char phase[32];
 } kg_progress;
 
@@ -283,11 +304,11 @@ typedef struct {
 
 /* The last result, kept for .last and .export. */
 typedef struct {
-    char *query;          /* statement text                               */
-    const kg_graph *g;    /* the graph its values refer to (cached)       */
+    char *query;       /* statement text                               */
+    const kg_graph *g; /* the graph its values refer to (cached)       */
     size_t ncols;
     char **names;
-    kg_value *cells;      /* nrows * ncols values, retained               */
+    kg_value *cells; /* nrows * ncols values, retained               */
     size_t nrows, caprows;
     uint64_t total;       /* rows the query returned                      */
     kg_id *nodes, *edges; /* every element met in any row (may repeat)    */
@@ -298,12 +319,12 @@ void kg_result__free(kg_result *r);
 
 /* Collects lines into statements and runs each as it completes. */
 typedef struct {
-    const char *name;      /* source name for errors                      */
-    kg_buf buf;            /* text not yet run                            */
-    uint32_t line;         /* number of the last line fed                 */
-    uint32_t buf_line;     /* line and column of buf's first byte         */
+    const char *name;  /* source name for errors                      */
+    kg_buf buf;        /* text not yet run                            */
+    uint32_t line;     /* number of the last line fed                 */
+    uint32_t buf_line; /* line and column of buf's first byte         */
     uint32_t buf_col;
-    int interactive;       /* a blank line may end a complete statement   */
+    int interactive; /* a blank line may end a complete statement   */
 } kg_feed;
 
 void kg_feed__init(kg_feed *f, const char *name, int interactive);
@@ -337,8 +358,8 @@ int kg_shell__last(kg_shell *sh);
 int kg_shell__explain(kg_shell *sh, const char *text);
 
 /** Report err on stderr (text: what the span points into); counts it. */
-void kg_shell__report(kg_shell *sh, kg_error *err, const char *text,
-                      size_t len, const kg_srcpos *pos);
+void kg_shell__report(kg_shell *sh, kg_error *err, const char *text, size_t len,
+                      const kg_srcpos *pos);
 /** Report a message on stderr as "error: ..." (with source:line in scripts). */
 void kg_shell__errorf(kg_shell *sh, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -366,18 +387,25 @@ double kg_shell__now_ms(void);
 
 /* Kinds of argument a dot-command takes, for completion. */
 typedef enum {
-    KG_ARG_NONE, KG_ARG_FILE, KG_ARG_MODE, KG_ARG_ONOFF, KG_ARG_KEY,
-    KG_ARG_CMD, KG_ARG_FORMAT, KG_ARG_REV, KG_ARG_PARAM
+    KG_ARG_NONE,
+    KG_ARG_FILE,
+    KG_ARG_MODE,
+    KG_ARG_ONOFF,
+    KG_ARG_KEY,
+    KG_ARG_CMD,
+    KG_ARG_FORMAT,
+    KG_ARG_REV,
+    KG_ARG_PARAM
 } kg_arg_kind;
 
 typedef struct {
     const char *name;
-    int min_prefix;       /* shortest abbreviation accepted              */
+    int min_prefix;         /* shortest abbreviation accepted              */
     int min_args, max_args; /* -1: any number                            */
     int (*fn)(kg_shell *sh, int argc, char **argv, const char *rest);
-    const char *usage;    /* arguments, after the name                   */
-    const char *help;     /* one line for .help                          */
-    const char *details;  /* more for .help CMD, may be NULL             */
+    const char *usage;      /* arguments, after the name                   */
+    const char *help;       /* one line for .help                          */
+    const char *details;    /* more for .help CMD, may be NULL             */
     kg_arg_kind arg1, arg2; /* what the first two arguments are          */
 } kg_dot_cmd;
 
@@ -413,21 +441,20 @@ int kg_shell__schema(kg_shell *sh, kg_error *err);
 int kg_shell__history(kg_shell *sh, const char *key, kg_error *err);
 int kg_shell__diff(kg_shell *sh, const char *a, const char *b, kg_error *err);
 int kg_shell__show(kg_shell *sh, const char *key, kg_error *err);
-int kg_shell__search(kg_shell *sh, const char *text, long limit,
-                     kg_error *err);
+int kg_shell__search(kg_shell *sh, const char *text, long limit, kg_error *err);
 
 /* ============================== export.c ============================== */
 
 typedef struct {
-    const char *format;     /* dot, graphml, json, csv, csv-gremlin, cypher */
-    const char *output;     /* file or directory (csv); NULL = stdout      */
-    const char *query;      /* NULL = last result (shell) or whole graph   */
-    kg_srcpos qpos;         /* where query sits, for its errors (optional) */
+    const char *format; /* dot, graphml, json, csv, csv-gremlin, cypher */
+    const char *output; /* file or directory (csv); NULL = stdout      */
+    const char *query;  /* NULL = last result (shell) or whole graph   */
+    kg_srcpos qpos;     /* where query sits, for its errors (optional) */
     int hops;
     const char *rankdir, *cluster_by, *title;
-    const char *render;     /* image file to render with Graphviz          */
-    const char *layout;     /* Graphviz engine; NULL = by size             */
-    int use_last;           /* take the subgraph from the last result      */
+    const char *render; /* image file to render with Graphviz          */
+    const char *layout; /* Graphviz engine; NULL = by size             */
+    int use_last;       /* take the subgraph from the last result      */
 } kg_export_req;
 
 int kg_shell__export(kg_shell *sh, const kg_export_req *req, kg_error *err);
@@ -459,48 +486,49 @@ struct kg_shell {
     /* options from the command line */
     const char *opt_db, *opt_source, *opt_subdir, *opt_ref, *opt_at;
     int opt_worktree;
+    int opt_history; /* sync one version per commit (--history)  */
 
     /* session */
     kg_store *store;
-    char *db_path;            /* the store's file                         */
-    char *dataset;            /* name used for the history file           */
-    int64_t latest;           /* newest version in the store              */
-    int64_t version;          /* the current one (.at, --at)              */
-    kg_version_info vinfo;    /* of version, when vinfo_vid == version    */
+    char *db_path;         /* the store's file                         */
+    char *dataset;         /* name used for the history file           */
+    int64_t latest;        /* newest version in the store              */
+    int64_t version;       /* the current one (.at, --at)              */
+    kg_version_info vinfo; /* of version, when vinfo_vid == version    */
     int64_t vinfo_vid;
     kg_cache_entry cache[KG_SHELL_CACHE];
     uint64_t clock;
-    kg_value params;          /* KG_VMAP of $parameters                   */
-    volatile int interrupt;   /* set by SIGINT; env.interrupt points here */
-    int warned_writes;        /* told once that writes stay in memory     */
-    int64_t use_vid;          /* version a USE in the running query chose */
+    kg_value params;        /* KG_VMAP of $parameters                   */
+    volatile int interrupt; /* set by SIGINT; env.interrupt points here */
+    int warned_writes;      /* told once that writes stay in memory     */
+    int64_t use_vid;        /* version a USE in the running query chose */
 
     /* output settings */
-    int mode;                 /* kg_mode                                  */
-    int headers;              /* -1: the mode's default                   */
+    int mode;    /* kg_mode                                  */
+    int headers; /* -1: the mode's default                   */
     size_t maxrows;
-    int maxrows_set;          /* set by .maxrows (applies off a terminal) */
+    int maxrows_set; /* set by .maxrows (applies off a terminal) */
     int timer;
     int pager;
-    int color;                /* colour on stdout                         */
-    int ecolor;               /* colour on stderr                         */
+    int color;  /* colour on stdout                         */
+    int ecolor; /* colour on stderr                         */
     int stdout_tty, stderr_tty, stdin_tty;
-    FILE *redirect;           /* .output FILE                             */
-    FILE *once;               /* .once FILE, closed after one statement   */
+    FILE *redirect; /* .output FILE                             */
+    FILE *once;     /* .once FILE, closed after one statement   */
     int once_pending;
-    kg_out out;               /* the current statement's result stream    */
-    kg_buf capture;           /* what the pager will show                 */
+    kg_out out;     /* the current statement's result stream    */
+    kg_buf capture; /* what the pager will show                 */
     int capturing;
 
     /* running */
     int interactive;
     int bail;
-    int quit;                 /* .quit seen                               */
-    int status;               /* worst kg_exit code so far                */
+    int quit;   /* .quit seen                               */
+    int status; /* worst kg_exit code so far                */
     int read_depth;
-    const kg_srcpos *pos;     /* the statement being run, for messages    */
-    const char *dot_raw;      /* the dot-command line being run (its text
-                                 after the '.'), to place errors in it      */
+    const kg_srcpos *pos; /* the statement being run, for messages    */
+    const char *dot_raw;  /* the dot-command line being run (its text
+                             after the '.'), to place errors in it      */
     kg_result last;
 };
 

@@ -12,8 +12,8 @@
 
 #include "shell_int.h"
 
-#define TEXT_LINES 6u    /* lines of note text on the card */
-#define TEXT_BYTES 600u  /* and at most this much of it    */
+#define TEXT_LINES 6u   /* lines of note text on the card */
+#define TEXT_BYTES 600u /* and at most this much of it    */
 
 static const char *node_name(const kg_graph *g, kg_id n)
 {
@@ -79,7 +79,8 @@ static void properties(kg_out *o, const kg_graph *g, kg_id n)
         kg_out__sgr(o, KG_SGR_CYAN);
         safe(o, k);
         kg_out__sgr(o, NULL);
-        kg_out__printf(o, "%*s  ", (int)(width - kg_utf8_width(k, strlen(k))), "");
+        kg_out__printf(o, "%*s  ", (int)(width - kg_utf8_width(k, strlen(k))),
+                       "");
         if (v != NULL) value(o, g, v);
         kg_out__put(o, "\n", 1);
     }
@@ -90,17 +91,21 @@ static void properties(kg_out *o, const kg_graph *g, kg_id n)
 static void edges(kg_out *o, const kg_graph *g, kg_id n, int out)
 {
     size_t count, i, j, ntypes = 0;
-    const kg_id *es = out ? kg_graph_out(g, n, &count) : kg_graph_in(g, n, &count);
+    const kg_id *es =
+        out ? kg_graph_out(g, n, &count) : kg_graph_in(g, n, &count);
     kg_atom types[64];
     int more = 0;
 
     heading(o, out ? "Outgoing" : "Incoming", count);
     for (i = 0; i < count; i++) {
         kg_atom t = kg_graph_edge_type(g, es[i]);
-        for (j = 0; j < ntypes && types[j] != t; j++) {}
+        for (j = 0; j < ntypes && types[j] != t; j++) {
+        }
         if (j == ntypes) {
-            if (ntypes < sizeof types / sizeof types[0]) types[ntypes++] = t;
-            else more = 1;
+            if (ntypes < sizeof types / sizeof types[0])
+                types[ntypes++] = t;
+            else
+                more = 1;
         }
     }
     for (j = 0; j < ntypes; j++) {
@@ -119,7 +124,8 @@ static void edges(kg_out *o, const kg_graph *g, kg_id n, int out)
             kg_out__sgr(o, KG_SGR_CYAN);
             safe(o, kg_graph_node_key(g, other));
             kg_out__sgr(o, NULL);
-            if (name != NULL && strcmp(name, kg_graph_node_key(g, other)) != 0) {
+            if (name != NULL &&
+                strcmp(name, kg_graph_node_key(g, other)) != 0) {
                 kg_out__puts(o, "  ");
                 safe(o, name);
             }
@@ -141,7 +147,8 @@ static void text(kg_out *o, const char *t)
     size_t lines = 0, len = strlen(t), shown = 0;
     const char *p = t, *nl;
 
-    while (len > 0 && (*p == '\n' || *p == '\r')) p++, len--;
+    while (len > 0 && (*p == '\n' || *p == '\r'))
+        p++, len--;
     if (len == 0) return;
     heading(o, "Text", (size_t)-1);
     while (*p != '\0' && lines < TEXT_LINES && shown < TEXT_BYTES) {
@@ -155,8 +162,10 @@ static void text(kg_out *o, const char *t)
         shown += n + 1;
         lines++;
         p += n;
-        if (*p == '\n') p++;
-        else if (*p != '\0') break; /* cut inside a line */
+        if (*p == '\n')
+            p++;
+        else if (*p != '\0')
+            break; /* cut inside a line */
     }
     if (*p != '\0') {
         kg_out__sgr(o, KG_SGR_DIM);
@@ -182,7 +191,8 @@ static void suggest(kg_buf *b, const kg_graph *g, const char *key)
             size_t j, n = s ? strlen(s) : 0;
             for (j = 0; j + klen <= n; j++) {
                 size_t m = 0;
-                while (m < klen && (s[j + m] | 0x20) == (key[m] | 0x20)) m++;
+                while (m < klen && (s[j + m] | 0x20) == (key[m] | 0x20))
+                    m++;
                 if (m == klen) break;
             }
             if (s != NULL && j + klen <= n) {
@@ -294,7 +304,8 @@ static void hit_row(kg_table *t, const kg_graph *g, const char *key,
 
     if (n != KG_NONE) ls = kg_graph_labels(g, n, &nl);
     for (i = 0; i < nl; i++)
-        kg_buf_printf(&labels, "%s%s", i ? ", " : "", kg_graph_atom_str(g, ls[i]));
+        kg_buf_printf(&labels, "%s%s", i ? ", " : "",
+                      kg_graph_atom_str(g, ls[i]));
     kg_table__str(t, 0, key);
     kg_table__str(t, 1, n != KG_NONE ? node_name(g, n) : NULL);
     kg_table__str(t, 2, labels.data != NULL ? labels.data : "");
@@ -304,8 +315,7 @@ static void hit_row(kg_table *t, const kg_graph *g, const char *key,
     kg_buf_free(&labels);
 }
 
-int kg_shell__search(kg_shell *sh, const char *text, long limit,
-                     kg_error *err)
+int kg_shell__search(kg_shell *sh, const char *text, long limit, kg_error *err)
 {
     static const char *const names[] = {"key", "name", "labels", "score"};
     hits h;
@@ -319,18 +329,21 @@ int kg_shell__search(kg_shell *sh, const char *text, long limit,
     if ((rc = kg_session__current(sh, &g, err)) < 0) return rc;
     rc = kg_store_search(sh->store, sh->version, text, hit, &h, err);
     if (rc >= 0 && h.oom)
-        rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0}, "out of memory");
+        rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
+                          "out of memory");
     if (rc >= 0) {
         if (kg_table__begin(&t, sh, names, 4, g) < 0) {
             rc = kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
                               "out of memory");
         } else {
-            for (i = 0; i < h.n; i++) hit_row(&t, g, h.keys[i], h.scores[i]);
+            for (i = 0; i < h.n; i++)
+                hit_row(&t, g, h.keys[i], h.scores[i]);
             kg_table__end(&t, 1);
             rc = KG_OK;
         }
     }
-    for (i = 0; i < h.n; i++) kg_free(h.keys[i]);
+    for (i = 0; i < h.n; i++)
+        kg_free(h.keys[i]);
     kg_free(h.keys);
     kg_free(h.scores);
     return rc;

@@ -55,7 +55,9 @@ size_t kg_split__next(const char *text, size_t len, kg_split_state *out)
             continue;
         }
         switch (c) {
-        case '\'': case '"': case '`':
+        case '\'':
+        case '"':
+        case '`':
             st.quote = c;
             break;
         case '/':
@@ -70,10 +72,14 @@ size_t kg_split__next(const char *text, size_t len, kg_split_state *out)
                 continue;
             }
             break;
-        case '(': case '[': case '{':
+        case '(':
+        case '[':
+        case '{':
             push(&st, c, stack, &st.depth);
             break;
-        case ')': case ']': case '}':
+        case ')':
+        case ']':
+        case '}':
             if (st.depth > 0) st.depth--;
             st.open = st.depth > 0 && st.depth <= 32 ? stack[st.depth - 1] : 0;
             break;
@@ -95,8 +101,8 @@ int kg_split__blank(const char *text, size_t len)
 
     while (i < len) {
         char c = text[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';'
-            || c == '\f' || c == '\v') {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' ||
+            c == '\f' || c == '\v') {
             i++;
         } else if (c == '/' && i + 1 < len && text[i + 1] == '/') {
             const char *nl = memchr(text + i, '\n', len - i);
@@ -105,7 +111,10 @@ int kg_split__blank(const char *text, size_t len)
             const char *end = NULL;
             size_t j;
             for (j = i + 2; j + 1 < len; j++)
-                if (text[j] == '*' && text[j + 1] == '/') { end = text + j; break; }
+                if (text[j] == '*' && text[j + 1] == '/') {
+                    end = text + j;
+                    break;
+                }
             if (end == NULL) return 1; /* an unclosed comment holds nothing */
             i = (size_t)(end - text) + 2;
         } else {

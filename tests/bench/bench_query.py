@@ -209,17 +209,24 @@ def table(a):
     for peer, (ph, _, _) in peers.items():
         for line in ph.get("LOAD", []):
             print("  %s: %s" % (peer, line))
+        if peer == "kuzu" and a.kuzu_time and os.path.exists(a.kuzu_time):
+            line = open(a.kuzu_time).read().strip().splitlines()[-1]
+            m = re.search(r"kuzu_peak_rss_kb=(\d+)", line)
+            if m:
+                line = line.replace(m.group(0), "kuzu_peak_rss_mb=%.1f" % (int(m.group(1)) / 1024))
+            print("  kuzu process (node, load + every query): %s" % line)
         print("  %s fixed per-query cost (calibrate): %.3f ms" % (peer, calib(ph)))
     print()
 
     kz = peers.get("kuzu", ({}, {}, []))
     kcal = calib(kz[0])
-    hdr = "%-42s %10s %5s %10s %10s %8s %8s %6s %9s  %s" % (
-        "query", "kgsh_ms", "runs", "kuzu_ms", "kuzu_net", "ratio", "r_net", "faster",
-        "rows", "answers vs Kùzu")
-    print(hdr)
-    print("-" * len(hdr))
     stats = {}
+    if "kuzu" in peers or not peers:
+        hdr = "%-42s %10s %9s %5s %10s %10s %8s %8s %6s %9s  %s" % (
+            "query", "kgsh_ms", "kgsh_cpu", "runs", "kuzu_ms", "kuzu_net", "ratio", "r_net",
+            "faster", "rows", "answers vs Kùzu")
+        print(hdr)
+        print("-" * len(hdr))
     for q in korder:
         r = k[q]
         km = fnum(r["kv"].get("median_ms"))
@@ -239,11 +246,14 @@ def table(a):
         if r["error"]:
             v, ok = "kgsh ERROR %s" % r["error"], False
             bad.append((q, "kgsh", v))
-        print("%-42s %10.4f %5s %10.3f %10.3f %8.3f %8.3f %6s %9s  %s" % (
-            q, km, r["kv"].get("runs", "-"), zm, net, ratio, rnet, faster, rows, v))
+        if "kuzu" in peers or not peers:
+            print("%-42s %10.4f %9.4f %5s %10.3f %10.3f %8.3f %8.3f %6s %9s  %s" % (
+                q, km, fnum(r["kv"].get("cpu_ms")), r["kv"].get("runs", "-"), zm, net, ratio,
+                rnet, faster, rows, v))
     if "sqlite" in peers:
         sh, s, _ = peers["sqlite"]
-        print()
+        if "kuzu" in peers:
+            print()
         print("%-42s %10s %10s %9s  %s" % ("query", "kgsh_ms", "sqlite_ms", "rows", "answers vs sqlite3"))
         for q in korder:
             sq = ALIAS["sqlite"].get(q, q)
@@ -272,6 +282,8 @@ def table(a):
         print("the issue's questions (target: faster than Kùzu on every one, judged on r_net):")
         for what, qs in ISSUE:
             got = [(q, stats[q]) for q in qs if q in stats]
+            if not got:
+                continue
             slow = [q for q, s in got if s[4] != "yes"]
             print("  %-34s %s  %s" % (what, "faster" if got and not slow else "NOT faster: " + ", ".join(slow),
                                       " ".join("%s=%.3g" % (q.split("_")[0], s[3]) for q, s in got)))
@@ -297,6 +309,7 @@ def main():
     t.add_argument("--sqlite")
     t.add_argument("--queries", required=True)
     t.add_argument("--sync")
+    t.add_argument("--kuzu-time")
     t.add_argument("--check", action="store_true")
     a = ap.parse_args()
     if a.cmd == "neptune":

@@ -16,7 +16,8 @@
  *   2  statement splitting (kg_split__next, kg_split__blank): every split
  *      point is inside the text, ends in ';', and splitting the rest again
  *      always terminates;
- *   3  parameter values (kg_dot__param_value): JSON, 'quoted', or text.
+ *   3  parameter values (kg_param__parse, kg_param__valid_name): JSON,
+ *      'quoted', or text.
  * The first input byte picks the kind; the rest is the text. stdout goes to
  * /dev/null; run libFuzzer with -close_fd_mask=2 to silence usage
  * messages on stderr.
@@ -172,7 +173,8 @@ static void fuzz_param(const char *text, size_t len)
     if (s == NULL) return;
     memcpy(s, text, len);
     s[len] = '\0';
-    if (kg_dot__param_value(&v, s) == KG_OK) {
+    kg_param__valid_name(text, len);
+    if (kg_param__parse(&v, s) == KG_OK) {
         kg_buf b = KG_BUF_INIT;
         kg_query_format_value(&b, NULL, &v, 1);
         kg_buf_free(&b);

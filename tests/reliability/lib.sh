@@ -51,6 +51,32 @@ check() {
     shift
     if "$@"; then ok; else fail "$what"; fi
 }
+# known ID WHAT COMMAND...: a check that fails today because of a bug
+# reported to the module's owner. It is run and its outcome printed
+# (KNOWN FAIL / XPASS) but does not fail the test, unless KG_STRICT=1.
+# When it passes, drop the `known` and make it a `check`.
+KNOWN=0
+known() {
+    id=$1 what=$2
+    shift 2
+    if "$@"; then
+        ok
+        echo "XPASS [$id]: $what (the known bug is fixed: make this a check)"
+    elif [ "${KG_STRICT:-0}" = 1 ]; then
+        fail "[$id] $what"
+    else
+        CHECKS=$((CHECKS + 1))
+        KNOWN=$((KNOWN + 1))
+        echo "KNOWN FAIL [$id]: $what"
+    fi
+}
+# one_of VALUE A B...: VALUE is one of the others.
+one_of() {
+    v=$1
+    shift
+    for w in "$@"; do [ "$v" = "$w" ] && return 0; done
+    return 1
+}
 need() {
     for tool in "$@"; do
         command -v "$tool" >/dev/null 2>&1 && continue
@@ -59,7 +85,7 @@ need() {
     done
 }
 finish() {
-    echo "$CHECKS checks, $FAILS failed"
+    echo "$CHECKS checks, $FAILS failed, $KNOWN known failures (reported)"
     [ "$FAILS" -eq 0 ]
     exit $?
 }

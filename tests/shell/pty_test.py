@@ -297,6 +297,58 @@ def case_interrupt(fx):
         t.close()
 
 
+def case_script_interrupt(fx):
+    """SIGINT in a script stops the query and the rest of the script."""
+    import signal
+    env = dict(os.environ, **fx.env)
+    p = subprocess.Popen([fx.kgsh, "--db", fx.db], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         env=env)
+    p.stdin.write(b"RETURN 1 AS a;\n"
+                  b"UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y "
+                  b"WITH x WHERE x < 0 RETURN count(x);\n"
+                  b"RETURN 3 AS c;\n")
+    p.stdin.flush()
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    out = p.communicate(timeout=10)[0].decode()
+    if out != "a\n1\ncount(x)\nInterrupted.\n" or p.returncode != 1:
+        raise Failure("exit %d, output %r" % (p.returncode, out))
+
+
+def case_versions(fx):
+    """.sync takes a new commit; .at shows an older version in the prompt."""
+    t = fx.term()
+    try:
+        t.wait(PROMPT)
+        with open(os.path.join(fx.repo, "notes", "new.md"), "w") as f:
+            f.write("---\nkind: Layer\n---\nNew.\n")
+        genv = dict(os.environ, GIT_CONFIG_NOSYSTEM="1",
+                    GIT_CONFIG_GLOBAL="/dev/null",
+                    GIT_AUTHOR_NAME="Test Author",
+                    GIT_AUTHOR_EMAIL="test@example.com",
+                    GIT_COMMITTER_NAME="Test Author",
+                    GIT_COMMITTER_EMAIL="test@example.com")
+        subprocess.run(["git", "add", "-A"], cwd=fx.repo, check=True, env=genv)
+        subprocess.run(["git", "commit", "-q", "-m", "new"], cwd=fx.repo,
+                       check=True, env=genv)
+        t.type(".sync")
+        t.keys("Enter")
+        t.wait(r"Synced version 2 \(commit [0-9a-f]{7}\): 1 file parsed")
+        t.type(".at #1")
+        t.keys("Enter")
+        t.wait(r"Now at version 1 .*'\.at latest' returns to the newest\.\n"
+               r"kgsh@v1> $")
+        t.type("MATCH (n) RETURN count(n) AS n;")
+        t.keys("Enter")
+        t.wait(r"│ 3 │")
+        t.type(".at latest")
+        t.keys("Enter")
+        t.wait(r"the latest\.\nkgsh> $")
+    finally:
+        t.close()
+
+
 def case_nocolor(fx):
     t = fx.term()
     try:

@@ -79,7 +79,7 @@ static void test_export_oom__expand(void)
     kg_subgraph sg = {&start, 1, NULL, 0};
     size_t nn, ne, want_n, want_e;
     unsigned long nth, count = kg_alloc_count();
-    int rc;
+    int rc = KG_OK;
 
     kg_assert_int(kg_subgraph_expand(g, &sg, 2, &n, &want_n, &e, &want_e), KG_OK);
     kg_free(n), kg_free(e);

@@ -9,7 +9,7 @@ static char *stats_of(kg_graph *g, const char *text)
     kg_query *q;
     kg_error err;
     kg_query_stats st;
-    char buf[128];
+    char buf[512];
     int rc;
     memset(&env, 0, sizeof env);
     env.graph = g;
