@@ -612,16 +612,21 @@ int kg_git__read(kg_entry *e, kg_git_src *src, const kg_change *c,
     size_t size;
 
     memset(e, 0, sizeof *e);
-    git_oid_tostr(hex, sizeof hex, &c->oid);
     if (c->mode == GIT_FILEMODE_COMMIT) {
         e->hash = kg_hash(c->oid.id, GIT_OID_RAWSZ);
         snprintf(e->skip, sizeof e->skip,
-                 "skipped: submodule at commit %.7s is not read", hex);
+                 "skipped: submodule at commit %.7s is not read",
+                 git_oid_tostr(hex, sizeof hex, &c->oid));
         return KG_OK;
     }
+    /* The size first, so that a huge blob is never inflated into memory.
+     * For a deltified blob this inflates the delta's header (a tenth of
+     * the cost of reading blobs at 100,000 notes); there is no cheaper
+     * way to ask libgit2 how large an object is. */
     if (git_odb_read_header(&size, &type, src->odb, &c->oid) != 0)
         return git_fail(err, KG_EGIT, "cannot read %s (blob %.7s) in %s",
-                        c->path, hex, src->source);
+                        c->path, git_oid_tostr(hex, sizeof hex, &c->oid),
+                        src->source);
     if (c->mode != GIT_FILEMODE_LINK && size > KG_SYNC_MAX_BYTES) {
         e->hash = kg_sync__huge_hash(size);
         snprintf(e->skip, sizeof e->skip,
@@ -631,7 +636,8 @@ int kg_git__read(kg_entry *e, kg_git_src *src, const kg_change *c,
     }
     if (git_blob_lookup(&e->blob, src->repo, &c->oid) != 0)
         return git_fail(err, KG_EGIT, "cannot read %s (blob %.7s) in %s",
-                        c->path, hex, src->source);
+                        c->path, git_oid_tostr(hex, sizeof hex, &c->oid),
+                        src->source);
     e->data = git_blob_rawcontent(e->blob);
     e->len = (size_t)git_blob_rawsize(e->blob);
     e->hash = kg_hash(e->data, e->len);

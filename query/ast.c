@@ -186,7 +186,12 @@ int kg_ast_dump_expr(kg_buf *out, const ast_expr *e)
     case AST_E_PATTERN:
     case AST_E_PATCOMP:
         kg_buf_puts(out, e->kind == AST_E_PATTERN ? "(pattern " : "(patcomp ");
+        if (e->sub) kg_buf_puts(out, "{subquery}");
         kg_ast_dump_pattern(out, e->pat);
+        if (e->kind == AST_E_PATTERN && e->b) {
+            kg_buf_puts(out, " where ");
+            kg_ast_dump_expr(out, e->b);
+        }
         if (e->kind == AST_E_PATCOMP) {
             kg_buf_putc(out, ' ');
             kg_ast_dump_expr(out, e->b);
@@ -392,7 +397,8 @@ int kg_ast_expr_same(const ast_expr *a, const ast_expr *b)
         if (a->val.type == KG_VBOOL) return a->val.u.b == b->val.u.b;
         return 1;
     }
-    if (a->pat || b->pat) return 0; /* patterns are never rewritten */
+    if (a->pat || b->pat || a->sub || b->sub)
+        return 0; /* patterns are never rewritten */
     for (i = 0; i < a->nnames; i++)
         if (!same_str(a->names[i], b->names[i])) return 0;
     for (i = 0; i < a->nargs; i++)

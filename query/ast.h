@@ -32,7 +32,7 @@ typedef enum {
     AST_E_LISTCOMP, /* [var IN a WHERE b | c]; bound: slot of var          */
     AST_E_QUANT,    /* all/any/none/single(var IN a WHERE b); op = quant   */
     AST_E_REDUCE,   /* reduce(name = a, var IN b | c); slot2 = accumulator */
-    AST_E_PATTERN,  /* pattern predicate (pat); bound: plan                */
+    AST_E_PATTERN,  /* pattern predicate (pat [WHERE b]); bound: plan      */
     AST_E_PATCOMP,  /* [pat WHERE b | c]; bound: plan                      */
     AST_E_MAPPROJ,  /* a{.k, k: e, .*}: names/args, args[i] NULL for .k    */
     AST_E_PATH,     /* internal: build a path value from a pattern (pat)   */
@@ -57,11 +57,13 @@ typedef enum { AST_Q_ALL, AST_Q_ANY, AST_Q_NONE, AST_Q_SINGLE } ast_quant;
 #define AST_F_ISID 16    /* bound: property access of `id` (node key)     */
 #define AST_F_KEYREF 32  /* VAR reading grouping key item slot2's column  */
 #define AST_F_EXISTS 64  /* PATTERN written as exists(pattern)            */
+#define AST_F_SUBQUERY 128 /* PATTERN written EXISTS { [MATCH] pat [WHERE] } */
 
 struct kg_func;
 struct kg_op;
 typedef struct ast_pattern ast_pattern;
 typedef struct ast_expr ast_expr;
+struct ast_query;
 
 struct ast_expr {
     uint8_t kind;   /* ast_ekind */
@@ -80,6 +82,7 @@ struct ast_expr {
     kg_value val;       /* literal, owned by the query                     */
     const struct kg_func *fn;
     ast_pattern *pat;
+    struct ast_query *sub; /* EXISTS { MATCH ... RETURN ... } subquery     */
     struct kg_op *plan; /* bound: sub-plan of a pattern expression         */
 };
 

@@ -240,7 +240,8 @@ static int bind_pattern_expr(kg_binder *b, ast_expr *e)
 {
     uint32_t saved = b->nvars, i, j;
     int rc;
-    if (e->kind == AST_E_PATTERN) {
+    if (e->sub) return kg_bind__subquery(b, e->sub);
+    if (e->kind == AST_E_PATTERN && !(e->flags & AST_F_SUBQUERY)) {
         /* openCypher: a bare pattern is a predicate of WHERE, and it may
          * not introduce variables */
         if (!b->in_where && !(e->flags & AST_F_EXISTS))

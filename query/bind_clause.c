@@ -451,6 +451,47 @@ static const char *clause_word(int kind)
     return kind < AST_C_COUNT_ ? w[kind] : "?";
 }
 
+/* EXISTS { MATCH ... [WITH ...] [RETURN ...] }: the clauses see the outer
+ * variables; whatever they declare ends with the subquery. A WITH inside
+ * rewrites the scope array in place, so the outer scope is saved whole. */
+int kg_bind__subquery(kg_binder *b, ast_query *q)
+{
+    kg_bvar *saved = kg_arena_alloc(b->arena, (b->nvars + 1) * sizeof *saved);
+    uint32_t nsaved = b->nvars, nnews = b->nnews, capnews = b->capnews;
+    ast_proj *proj = b->proj;
+    int in_agg = b->in_agg, in_where = b->in_where, updated = 0;
+    int32_t *news = b->news;
+    ast_clause *c, *last = NULL;
+    if (!saved) return kg_bind__fail(b, KG_ENOMEM, q->span, "out of memory");
+    if (nsaved) memcpy(saved, b->vars, nsaved * sizeof *saved);
+    b->proj = NULL;
+    b->in_agg = b->in_where = 0;
+    for (c = q->clauses; c && !b->rc; last = c, c = c->next) {
+        if (is_update(c->kind) || c->kind == AST_C_CALL)
+            kg_bind__fail(b, KG_ESYNTAX, c->span,
+                          "%s is not allowed in an EXISTS subquery",
+                          clause_word(c->kind));
+        else if (last && last->kind == AST_C_RETURN)
+            kg_bind__fail(b, KG_ESYNTAX, c->span, "%s cannot follow RETURN",
+                          clause_word(c->kind));
+        b->news = NULL;
+        b->nnews = b->capnews = 0;
+        if (!b->rc && bind_clause(b, c, &updated) == KG_OK) {
+            c->new_slots = b->news;
+            c->nnew = b->nnews;
+        }
+    }
+    if (nsaved) memcpy(b->vars, saved, nsaved * sizeof *saved);
+    b->nvars = nsaved;
+    b->news = news;
+    b->nnews = nnews;
+    b->capnews = capnews;
+    b->proj = proj;
+    b->in_agg = in_agg;
+    b->in_where = in_where;
+    return b->rc;
+}
+
 int kg_bind__query(kg_binder *b, ast_query *q)
 {
     ast_clause *c, *last = NULL;

@@ -38,24 +38,21 @@ static int f_labels(kg_exec *x, const ast_expr *c, kg_value *a, uint32_t n,
     *out = kg_value_list(count);
     if (out->type != KG_VLIST)
         return kg_exec__fail(x, KG_ENOMEM, c->span, "out of memory");
-    for (i = 0; i < count; i++) {
-        const char *s = kg_graph_atom_str(x->g, labels[i]);
-        kg_value_list_set(out, i, kg_value_string(s, strlen(s)));
-    }
+    for (i = 0; i < count; i++) kg_value_list_set(out, i, kg_qv__atom(x, labels[i]));
     return KG_OK;
 }
 
 static int f_type(kg_exec *x, const ast_expr *c, kg_value *a, uint32_t n,
                   kg_value *out)
 {
-    const char *s;
     if (a[0].type == KG_VNULL) return KG_OK;
     if (a[0].type != KG_VREL)
         return kg_func__argerr(x, c, 0, "a relationship", &a[0]);
     /* a deleted relationship keeps its type (RETURN type(r) after DELETE) */
-    s = kg_graph_atom_str(x->g, kg_graph_edge_type(x->g, a[0].u.id));
-    *out = kg_value_string(s, strlen(s));
-    return KG_OK;
+    *out = kg_qv__atom(x, kg_graph_edge_type(x->g, a[0].u.id));
+    return out->type == KG_VSTRING
+               ? KG_OK
+               : kg_exec__fail(x, KG_ENOMEM, c->span, "out of memory");
 }
 
 static int f_keys(kg_exec *x, const ast_expr *c, kg_value *a, uint32_t n,

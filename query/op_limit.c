@@ -6,13 +6,13 @@ typedef struct {
     kg_op base;
     const ast_expr *skip, *limit;
     int64_t nskip, nlimit, seen;
-    int open;
+    int open, drain;
 } op_limit;
 
 static int limit_next(kg_op *op, kg_exec *x)
 {
     op_limit *l = (op_limit *)op;
-    int rc;
+    int rc = 0;
     if (!l->open) {
         l->nskip = 0;
         l->nlimit = -1;
@@ -24,7 +24,12 @@ static int limit_next(kg_op *op, kg_exec *x)
         l->seen = 0;
         l->open = 1;
     }
-    if (l->nlimit >= 0 && l->seen >= l->nlimit) return 0;
+    if (l->nlimit >= 0 && l->seen >= l->nlimit) {
+        /* an update below must still run on every row */
+        if (l->drain)
+            while ((rc = kg_op__next(op->child, x)) == 1) {}
+        return rc < 0 ? rc : 0;
+    }
     while (l->nskip > 0) {
         if ((rc = kg_op__next(op->child, x)) <= 0) return rc;
         l->nskip--;
@@ -57,10 +62,11 @@ static const kg_op_vtable limit_vt = {"Limit", limit_next, limit_reset, NULL,
                                       limit_explain};
 
 kg_op *kg_op_new_limit(kg_op *child, const ast_expr *skip,
-                       const ast_expr *limit)
+                       const ast_expr *limit, int drain)
 {
     op_limit *l = kg_op__alloc(sizeof *l, &limit_vt, child);
     if (!l) return NULL;
+    l->drain = drain;
     l->skip = skip;
     l->limit = limit;
     return &l->base;

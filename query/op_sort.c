@@ -132,7 +132,10 @@ static int consume(op_sort *s, kg_exec *x)
             return rc;
         if ((rc = kg_expr__count(x, s->limit, "LIMIT", &limit)) < 0) return rc;
         s->k = skip + limit;
-        if (s->k == 0) return KG_OK;
+        if (s->k == 0) { /* keep nothing, but let an update below finish */
+            while ((rc = kg_op__next(s->base.child, x)) == 1) {}
+            return rc < 0 ? rc : KG_OK;
+        }
     }
     while ((rc = kg_op__next(s->base.child, x)) == 1) {
         if ((rc = kg_exec__tick(x)) < 0) return rc;

@@ -575,7 +575,7 @@ static ast_clause *parse_clause(kg_parser *p)
 }
 
 /* single_query -> clause {clause} */
-static ast_query *parse_single(kg_parser *p)
+ast_query *kg_parse__single(kg_parser *p)
 {
     ast_query *q = kg_arena_alloc(p->arena, sizeof *q);
     ast_clause **tail;
@@ -591,7 +591,8 @@ static ast_query *parse_single(kg_parser *p)
         *tail = c;
         tail = &c->next;
     } while (!p->rc && p->tok.kind != KG_TOK_UNION &&
-             p->tok.kind != KG_TOK_SEMI && p->tok.kind != KG_TOK_EOF);
+             p->tok.kind != KG_TOK_SEMI && p->tok.kind != KG_TOK_EOF &&
+             p->tok.kind != KG_TOK_RBRACE);
     q->span = (kg_span){start, p->prev.span.offset + p->prev.span.len - start};
     return p->rc ? NULL : q;
 }
@@ -625,7 +626,7 @@ int kg_parse_statement(ast_stmt **out, kg_parser *p)
     if (p->tok.kind == KG_TOK_EOF) return kg_parse__error_near(p);
     tail = &s->query;
     for (;;) {
-        ast_query *q = parse_single(p);
+        ast_query *q = kg_parse__single(p);
         if (!q) return p->rc;
         *tail = q;
         tail = &q->next;

@@ -69,6 +69,9 @@ int kg_parse__is_word(const kg_parser *p, const char *word);
 /** Kind of the token after the current one (lookahead by one). */
 int kg_parse__peek(kg_parser *p);
 
+/** single_query -> clause {clause} (also the body of EXISTS { ... }) */
+ast_query *kg_parse__single(kg_parser *p);
+
 /* ---- parse_expr.c ---- */
 ast_expr *kg_parse__expr(kg_parser *p);
 ast_expr *kg_parse__map_literal(kg_parser *p);

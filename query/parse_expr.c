@@ -405,6 +405,29 @@ close:
     return e;
 }
 
+/* exists_subquery -> EXISTS '{' pattern [WHERE expr] '}'
+ *                  | EXISTS '{' single_query '}' */
+static ast_expr *exists_subquery(kg_parser *p, uint32_t start)
+{
+    uint32_t open = p->tok.span.offset;
+    ast_expr *e = node(p, AST_E_PATTERN, p->tok.span);
+    if (!e) return NULL;
+    e->flags = AST_F_EXISTS | AST_F_SUBQUERY;
+    kg_parse__next(p); /* '{' */
+    if (kg_parse__check(p, KG_TOK_LPAREN) ||
+        (kg_lex_is_name(&p->tok) && !(p->tok.kind >= KG_TOK_KW_FIRST &&
+                                      p->tok.kind <= KG_TOK_KW_LAST))) {
+        if (!(e->pat = kg_parse__pattern(p))) return NULL;
+        if (kg_parse__accept(p, KG_TOK_WHERE) && !(e->b = kg_parse__expr(p)))
+            return NULL;
+    } else if (!(e->sub = kg_parse__single(p))) {
+        return NULL;
+    }
+    if (kg_parse__match(p, KG_TOK_RBRACE, KG_TOK_LBRACE, open) < 0) return NULL;
+    e->span = since(p, start);
+    return e;
+}
+
 /* atom -> literal | param | list | map | case | '(' expr ')' | pattern
  *       | call | name */
 static ast_expr *atom(kg_parser *p)
@@ -467,6 +490,8 @@ static ast_expr *atom(kg_parser *p)
         const char *name = kg_parse__name(p, "an expression");
         if (!name) return NULL;
         if (kg_parse__check(p, KG_TOK_LPAREN)) return call_expr(p, name, start);
+        if (kg_parse__check(p, KG_TOK_LBRACE) && kg_strcasecmp(name, "exists") == 0)
+            return exists_subquery(p, start);
         if (!(e = node(p, AST_E_VAR, at))) return NULL;
         e->name = name;
         if (kg_parse__check(p, KG_TOK_LBRACE)) return map_projection(p, e);

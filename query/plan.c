@@ -34,6 +34,15 @@ static int plan_proj(kg_plan *p, kg_op **cur, ast_clause *c)
 {
     ast_proj *pr = &c->proj;
     uint32_t i, n = pr->nitems;
+    /* every row of an update runs, whatever LIMIT or a later filter keep:
+     * an Eager below the projection runs them all at the first pull, and
+     * a LIMIT 0 / top-0 sort still pulls once */
+    int drain = p->pending_write;
+    if (p->pending_write && !pr->aggregating) {
+        if (wrap(p, cur, kg_op_new_eager(*cur, p->nslots), c->span) < 0)
+            return KG_ENOMEM;
+    }
+    p->pending_write = 0;
     int32_t *slots = kg_arena_alloc(p->arena, (n + 1) * sizeof *slots);
     ast_expr **exprs = kg_arena_alloc(p->arena, (n + 1) * sizeof *exprs);
     if (!slots || !exprs) return nomem(p, c->span);
@@ -109,7 +118,7 @@ static int plan_proj(kg_plan *p, kg_op **cur, ast_clause *c)
             return KG_ENOMEM;
     }
     if ((pr->skip || pr->limit) &&
-        wrap(p, cur, kg_op_new_limit(*cur, pr->skip, pr->limit), c->span) < 0)
+        wrap(p, cur, kg_op_new_limit(*cur, pr->skip, pr->limit, drain), c->span) < 0)
         return KG_ENOMEM;
     if (pr->where &&
         wrap(p, cur, kg_op_new_filter(*cur, pr->where), pr->where->span) < 0)
@@ -149,6 +158,10 @@ static int plan_clause(kg_plan *p, kg_op **cur, ast_clause *c)
 {
     kg_op *inner;
     uint32_t i;
+    if (c->kind == AST_C_CREATE || c->kind == AST_C_MERGE ||
+        c->kind == AST_C_SET || c->kind == AST_C_REMOVE ||
+        c->kind == AST_C_DELETE)
+        p->pending_write = 1;
     switch (c->kind) {
     case AST_C_MATCH:
         if (!c->optional) return kg_plan__match(p, cur, c->pat, c->where, 0);
@@ -215,7 +228,7 @@ static int plan_clause(kg_plan *p, kg_op **cur, ast_clause *c)
     }
 }
 
-static int plan_query(kg_plan *p, const ast_query *q, kg_op **out)
+int kg_plan__query(kg_plan *p, const ast_query *q, kg_op **out)
 {
     kg_op *cur = kg_op_new_once();
     ast_clause *c;
@@ -239,7 +252,7 @@ int kg_plan_build(kg_plan *p, const ast_stmt *s, kg_op **out,
     *out = NULL;
     if (!(p->bound = kg_arena_alloc(p->arena, p->nslots + 1)))
         return nomem(p, q->span);
-    if (plan_query(p, q, &root) < 0) return p->err->code;
+    if (kg_plan__query(p, q, &root) < 0) return p->err->code;
     for (q = q->next; q; q = q->next) {
         const ast_query *prev = s->query;
         int32_t *outs = kg_arena_alloc(p->arena, (q->ncols + 1) * sizeof *outs);
@@ -249,7 +262,7 @@ int kg_plan_build(kg_plan *p, const ast_stmt *s, kg_op **out,
             kg_op_free(root);
             return nomem(p, q->span);
         }
-        if (plan_query(p, q, &right) < 0) {
+        if (kg_plan__query(p, q, &right) < 0) {
             kg_op_free(root);
             return p->err->code;
         }

@@ -54,13 +54,52 @@ static void add_dep(int32_t *slots, uint32_t *n, uint32_t cap, int32_t s)
     (*n)++;
 }
 
+static void deps_pattern(const ast_pattern *pat, int32_t *slots, uint32_t *n,
+                         uint32_t cap)
+{
+    uint32_t i, j;
+    for (i = 0; pat && i < pat->npaths; i++) {
+        const ast_path *path = pat->paths[i];
+        for (j = 0; j <= path->nrels; j++) {
+            if (!path->nodes[j]->is_new)
+                add_dep(slots, n, cap, path->nodes[j]->slot);
+            if (j < path->nrels && !path->rels[j]->is_new)
+                add_dep(slots, n, cap, path->rels[j]->slot);
+            kg_plan__deps(path->nodes[j]->props, slots, n, cap);
+            if (j < path->nrels)
+                kg_plan__deps(path->rels[j]->props, slots, n, cap);
+        }
+    }
+}
+
+/* What an EXISTS subquery reads (its own variables included: they are
+ * not the outer pattern's, so they never hold a filter back). */
+static void deps_query(const ast_query *q, int32_t *slots, uint32_t *n,
+                       uint32_t cap)
+{
+    const ast_clause *c;
+    uint32_t i;
+    for (c = q->clauses; c; c = c->next) {
+        deps_pattern(c->pat, slots, n, cap);
+        kg_plan__deps(c->where, slots, n, cap);
+        kg_plan__deps(c->expr, slots, n, cap);
+        kg_plan__deps(c->proj.where, slots, n, cap);
+        for (i = 0; i < c->proj.nitems; i++)
+            kg_plan__deps(c->proj.items[i].expr, slots, n, cap);
+        for (i = 0; i < c->proj.norder; i++)
+            kg_plan__deps(c->proj.order[i].expr, slots, n, cap);
+        for (i = 0; i < c->nexprs; i++) kg_plan__deps(c->exprs[i], slots, n, cap);
+    }
+}
+
 void kg_plan__deps(const ast_expr *e, int32_t *slots, uint32_t *n,
                    uint32_t cap)
 {
     uint32_t i, j, k;
     if (!e) return;
     if (e->kind == AST_E_VAR) add_dep(slots, n, cap, e->slot);
-    if (e->kind == AST_E_PATTERN || e->kind == AST_E_PATCOMP) {
+    if (e->sub) deps_query(e->sub, slots, n, cap);
+    if ((e->kind == AST_E_PATTERN || e->kind == AST_E_PATCOMP) && e->pat) {
         for (i = 0; i < e->pat->npaths; i++) {
             const ast_path *path = e->pat->paths[i];
             for (j = 0; j <= path->nrels; j++) {
@@ -533,34 +572,36 @@ int kg_plan__expr(kg_plan *p, const ast_expr *ce)
     int rc;
     if (!e) return KG_OK;
     if ((e->kind == AST_E_PATTERN || e->kind == AST_E_PATCOMP) && !e->plan) {
-        kg_op *sub = kg_op_new_once();
-        if (!sub) return kg_plan__fail(p, KG_ENOMEM, e->span, "out of memory");
+        kg_op *sub = NULL;
+        size_t idx;
         if (p->nsub == p->capsub) {
             size_t cap = p->capsub ? p->capsub * 2 : 8;
             kg_op **s = kg_realloc(p->subplans, cap * sizeof *s);
-            if (!s) {
-                kg_op_free(sub);
-                return kg_plan__fail(p, KG_ENOMEM, e->span, "out of memory");
-            }
+            if (!s) return kg_plan__fail(p, KG_ENOMEM, e->span, "out of memory");
             p->subplans = s;
             p->capsub = cap;
         }
-        p->subplans[p->nsub] = sub;
+        /* reserve the entry first: planning may add nested sub-plans */
+        idx = p->nsub++;
+        p->subplans[idx] = NULL;
         /* the sub-plan binds its own variables only: keep the outer
          * pattern's view of what is bound */
-        if (!(saved = kg_arena_alloc(p->arena, p->nslots + 1))) {
-            kg_op_free(sub);
+        if (!(saved = kg_arena_alloc(p->arena, p->nslots + 1)))
             return kg_plan__fail(p, KG_ENOMEM, e->span, "out of memory");
-        }
         memcpy(saved, p->bound, p->nslots);
-        rc = kg_plan__match(p, &p->subplans[p->nsub], e->pat,
-                            e->kind == AST_E_PATCOMP ? e->b : NULL, 0);
+        if (e->sub) {
+            rc = kg_plan__query(p, e->sub, &sub);
+        } else if (!(sub = kg_op_new_once())) {
+            rc = kg_plan__fail(p, KG_ENOMEM, e->span, "out of memory");
+        } else {
+            rc = kg_plan__match(p, &sub, e->pat, e->b, 0);
+        }
         memcpy(p->bound, saved, p->nslots);
         if (rc < 0) {
-            kg_op_free(p->subplans[p->nsub]);
+            kg_op_free(sub);
             return p->err && p->err->code ? p->err->code : KG_ENOMEM;
         }
-        e->plan = p->subplans[p->nsub++];
+        e->plan = p->subplans[idx] = sub;
         if (e->kind == AST_E_PATCOMP) return kg_plan__expr(p, e->c);
         return KG_OK;
     }

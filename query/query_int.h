@@ -40,6 +40,8 @@ struct kg_exec {
     size_t nkeyused, capkeyused;
     uint8_t *keykind;       /* per node: 0 unknown, 1 real key, 2 generated */
     size_t nkeykind;
+    kg_value *atomvals;     /* label / type names as string values, by atom */
+    size_t natomvals;
 };
 
 /** Fill x->err (source "<query>", span at) and return code. */
@@ -86,6 +88,9 @@ int kg_qv__order(const kg_value *a, const kg_value *b);
  * the note sagemaker.md through the key index. */
 /** 1 when key is a generated one ("_:..."). */
 int kg_qv__generated_key(const char *key);
+/** The name of an atom as a new reference to a string value made once per
+ * query (type(r), labels(n) over many rows allocate nothing). */
+kg_value kg_qv__atom(kg_exec *x, kg_atom a);
 /** 1 when node n has a real (not generated) key; memoised per query. */
 int kg_qv__real_key(kg_exec *x, kg_id n);
 /** Property of an element; is_id: the access is `.id`, so a node's key
@@ -213,6 +218,8 @@ int kg_bind__static_type(kg_binder *b, const ast_expr *e);
 enum { KG_PAT_MATCH, KG_PAT_CREATE, KG_PAT_MERGE, KG_PAT_EXPR };
 int kg_bind__pattern(kg_binder *b, ast_pattern *pat, int mode);
 /* bind_clause.c */
+/** Bind the clauses of an EXISTS { ... } subquery in a nested scope. */
+int kg_bind__subquery(kg_binder *b, struct ast_query *q);
 /** Bind one UNION branch; fills q->cols, q->col_slots, q->ncols. */
 int kg_bind__query(kg_binder *b, ast_query *q);
 /** Re-resolve an atom that was not interned at prepare time. */
@@ -236,6 +243,7 @@ typedef struct {
     kg_op **subplans;   /* plans of pattern expressions (freed with query) */
     size_t nsub, capsub;
     int writes;
+    int pending_write;  /* a write op is planned with no Eager above it yet */
 } kg_plan;
 
 /** Build the operator tree for a bound statement; *out owns all ops. */
@@ -244,6 +252,8 @@ int kg_plan_build(kg_plan *p, const ast_stmt *s, kg_op **out,
 /** Plan one MATCH pattern on top of cur (plan_match.c). where may be NULL. */
 int kg_plan__match(kg_plan *p, kg_op **cur, const ast_pattern *pat,
                    const ast_expr *where, int optional_scope);
+/** Plan the clauses of a query (or EXISTS subquery) over a new Argument. */
+int kg_plan__query(kg_plan *p, const ast_query *q, kg_op **out);
 /** Plan the sub-plans of pattern expressions inside e (plan_match.c). */
 int kg_plan__expr(kg_plan *p, const ast_expr *e);
 void kg_plan__free(kg_plan *p);
@@ -345,8 +355,10 @@ kg_op *kg_op_new_aggregate(kg_op *child, const kg_agg_spec *spec);
 kg_op *kg_op_new_sort(kg_op *child, ast_sort *keys, uint32_t nkeys,
                       const int32_t *keep, uint32_t nkeep,
                       const ast_expr *skip, const ast_expr *limit);
+/* drain: when the limit is reached, pull the input dry anyway (an update
+ * below must run on every row). */
 kg_op *kg_op_new_limit(kg_op *child, const ast_expr *skip,
-                       const ast_expr *limit);
+                       const ast_expr *limit, int drain);
 kg_op *kg_op_new_distinct(kg_op *child, const int32_t *slots, uint32_t n);
 kg_op *kg_op_new_optional(kg_op *child, kg_op *inner, const int32_t *nulls,
                           uint32_t n);

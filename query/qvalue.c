@@ -245,6 +245,28 @@ const kg_value *kg_qv__prop(kg_exec *x, kg_elem kind, kg_id id, kg_atom key,
     return v;
 }
 
+kg_value kg_qv__atom(kg_exec *x, kg_atom a)
+{
+    const char *s;
+    if (a >= x->natomvals) {
+        size_t cap = x->natomvals ? x->natomvals : 64, i;
+        kg_value *v;
+        while (cap <= a) cap *= 2;
+        if (!(v = kg_realloc(x->atomvals, cap * sizeof *v))) goto plain;
+        for (i = x->natomvals; i < cap; i++) v[i] = KG_NULL_VALUE;
+        x->atomvals = v;
+        x->natomvals = cap;
+    }
+    if (x->atomvals[a].type == KG_VNULL) {
+        s = kg_graph_atom_str(x->g, a);
+        x->atomvals[a] = kg_value_string(s, strlen(s));
+    }
+    return kg_value_retain(&x->atomvals[a]);
+plain:
+    s = kg_graph_atom_str(x->g, a);
+    return kg_value_string(s, strlen(s));
+}
+
 int kg_qv__real_key(kg_exec *x, kg_id n)
 {
     if (!x->keykind) {
@@ -266,6 +288,10 @@ void kg_qv__cache_free(kg_exec *x)
     kg_free(x->keykind);
     x->keykind = NULL;
     x->nkeykind = 0;
+    for (i = 0; i < x->natomvals; i++) kg_value_release(&x->atomvals[i]);
+    kg_free(x->atomvals);
+    x->atomvals = NULL;
+    x->natomvals = 0;
     for (i = 0; i < x->nkeyused; i++) kg_value_release(&x->keyvals[x->keyused[i]]);
     kg_free(x->keyvals);
     kg_free(x->keyused);

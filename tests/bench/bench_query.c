@@ -284,7 +284,7 @@ static int listed(const char *list, const char *name)
     return 0;
 }
 
-static void usage(void)
+_Noreturn static void usage(void)
 {
     fprintf(stderr, "usage: bench_query STORE.db QUERIES.cypher PARAMS.json [REPEATS]\n"
                     "       [--only NAME[,NAME...]] [--sweep NAME:PARAM:COUNT]... [--budget-ms MS]\n"
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = 1;
         } else if (strcmp(argv[i], "--sweep") == 0 && i + 1 < argc) {
-            char *spec = argv[++i], *c1 = strchr(spec, ':'), *c2;
+            char *spec = argv[++i], *c1 = strchr(spec, ':'), *c2 = NULL;
             if (!c1 || !(c2 = strchr(c1 + 1, ':')) || nsweeps == MAX_SWEEPS) usage();
             *c1 = *c2 = '\0';
             sweeps[nsweeps].name = spec;

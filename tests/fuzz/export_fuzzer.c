@@ -69,14 +69,16 @@ static size_t take_str(reader *r, char *buf)
 static kg_value take_value(reader *r)
 {
     char s[32];
-    unsigned kind = take_byte(r) % 8u;
+    unsigned kind = take_byte(r) % 8u, hi, lo;
     size_t len = take_str(r, s), i;
     kg_value v;
 
     switch (kind) {
     case 0: return kg_value_string(s, len);
-    case 1: return kg_value_int((int64_t)((uint64_t)take_byte(r) << 56 |
-                                          take_byte(r)) - 3);
+    case 1: /* near both ends of the range: unsigned arithmetic wraps */
+        hi = take_byte(r);
+        lo = take_byte(r);
+        return kg_value_int((int64_t)(((uint64_t)hi << 56 | lo) - 3u));
     case 2: return kg_value_float(len ? (double)(int8_t)s[0] / 7.0 : 0.0 / 0.0);
     case 3: return kg_value_bool(len & 1);
     case 4: return kg_value_date("2024-02-29", 10);

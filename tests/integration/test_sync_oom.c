@@ -96,8 +96,94 @@ static void test_sync_oom__every_allocation(void)
     kg_assert(failed > 0);
 }
 
+/* The message of version vid ("" when there is none). */
+static void message_of(kg_store *st, int64_t vid, char *out, size_t size)
+{
+    kg_version_info v;
+
+    out[0] = '\0';
+    if (kg_store_version(st, vid, &v, NULL) == KG_OK) {
+        snprintf(out, size, "%s", v.message);
+        kg_version_info_clear(&v);
+    }
+}
+
+/* A history import of two more commits (and a commit that changes no
+ * dataset file) with allocation nth failing. Each version is its own
+ * transaction, so a failure leaves the versions finished before it:
+ * version 1, or 1 and 2, each intact. Then an import without failure must
+ * go on from there to exactly the same versions as one that never failed.
+ * Returns the first import's status. */
+static int run_history(unsigned long nth, unsigned long *count, int *ok)
+{
+    kg_sync_opts o;
+    kg_sync_result res;
+    kg_error err;
+    kg_store *st;
+    unsigned long before;
+    char m2[64], m3[64];
+    int64_t latest;
+    int rc;
+
+    *ok = 0;
+    if (fx_sh("cp '%s' '%s' && rm -f '%s-wal' '%s-shm'", tmpl, db, db, db))
+        return KG_ERROR;
+    if ((st = fx_store(dir, "kg.db")) == NULL) return KG_ERROR;
+    memset(&o, 0, sizeof o);
+    o.source = repo;
+    o.history = 1;
+    kg_error_clear(&err);
+    before = kg_alloc_count();
+    kg_alloc_fail_at(nth);
+    rc = kg_sync_run(st, &o, &res, &err);
+    kg_alloc_fail_at(0);
+    if (count) *count = kg_alloc_count() - before;
+    latest = kg_store_latest(st);
+    message_of(st, 2, m2, sizeof m2);
+    *ok = rc == KG_OK ? latest == 3 && res.versions_added == 2
+                      : latest == 1 || (latest == 2 && !strcmp(m2, "second"));
+    *ok = *ok && fx_nodes(st, 1) == 3 &&
+          (latest < 2 || (fx_has(st, 2, "d") && !fx_has(st, 2, "c")));
+    if (*ok && rc < 0) { /* go on without failures */
+        kg_error_clear(&err);
+        *ok = kg_sync_run(st, &o, &res, &err) == KG_OK &&
+              res.versions_added == (size_t)(3 - latest);
+    }
+    message_of(st, 2, m2, sizeof m2);
+    message_of(st, 3, m3, sizeof m3);
+    *ok = *ok && kg_store_latest(st) == 3 && !strcmp(m2, "second") &&
+          !strcmp(m3, "third") && fx_has(st, 3, "e") && fx_nodes(st, 3) == 4;
+    if (!*ok)
+        fprintf(stderr, "history, allocation %lu: sync returned %d (%s); "
+                        "newest version %lld\n", nth, rc, err.msg,
+                (long long)kg_store_latest(st));
+    kg_store_close(st);
+    return rc;
+}
+
+static void test_sync_oom__history(void)
+{
+    unsigned long n = 0, nth;
+    int ok, failed = 0;
+
+    kg_assert_int(setup(), 0);
+    fx_note(repo, "e.md", "e", NULL, NULL);
+    kg_assert_int(fx_commit(repo, "third"), 0);
+    fx_write(repo, "README.txt", "not a note\n");
+    kg_assert_int(fx_commit(repo, "fourth: no dataset file"), 0);
+    kg_assert_int(run_history(0, &n, &ok), KG_OK);
+    kg_assert(ok);
+    printf("%lu allocations in the history import\n", n);
+    for (nth = 1; nth <= n; nth++) {
+        if (run_history(nth, NULL, &ok) < 0) failed++;
+        kg_assert(ok);
+    }
+    kg_assert(failed > 0);
+}
+
 KG_TEST_LIST = {
     {"sync_oom::every_allocation", test_sync_oom__every_allocation},
+    {"sync_oom::history", test_sync_oom__history},
     {NULL, NULL},
 };
 

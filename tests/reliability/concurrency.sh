@@ -89,6 +89,8 @@ while [ "$p" -lt "$npairs" ]; do
     cp "$T/old.db" "$T/two.db"
     "$KGSH" --db "$T/two.db" sync --ref B >"$T/s1" 2>&1 &
     p1=$!
+    # together, or the second once the first is into its transaction
+    [ $((p % 2)) = 0 ] && sleep 0.4
     "$KGSH" --db "$T/two.db" sync --ref B >"$T/s2" 2>&1 &
     p2=$!
     wait "$p1"; rc1=$?

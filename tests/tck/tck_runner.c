@@ -43,6 +43,17 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* qsort and bsearch must not see the NULL array of an empty strv. */
+static void strv_sort(strv *s)
+{
+    if (s->n) qsort(s->v, s->n, sizeof(char *), cmp_str);
+}
+
+static int strv_has(const strv *s, const char *str)
+{
+    return s->n && bsearch(&str, s->v, s->n, sizeof(char *), cmp_str) != NULL;
+}
+
 /* ---- what one query run leaves behind ---- */
 
 typedef struct {
@@ -156,11 +167,11 @@ static void snap_take(snapshot *s, const kg_graph *g)
         strv_push(&s->rels, fmt("%u", e));
         snap_props(s, g, KG_EDGE, e);
     }
-    qsort(s->nodes.v, s->nodes.n, sizeof(char *), cmp_str);
-    qsort(s->rels.v, s->rels.n, sizeof(char *), cmp_str);
-    qsort(s->labels.v, s->labels.n, sizeof(char *), cmp_str);
-    qsort(s->props.v, s->props.n, sizeof(char *), cmp_str);
-    qsort(s->propkeys.v, s->propkeys.n, sizeof(char *), cmp_str);
+    strv_sort(&s->nodes);
+    strv_sort(&s->rels);
+    strv_sort(&s->labels);
+    strv_sort(&s->props);
+    strv_sort(&s->propkeys);
 }
 
 /* Items of a not found in b (both sorted). */
@@ -168,7 +179,7 @@ static long minus(const strv *a, const strv *b)
 {
     long n = 0;
     for (size_t i = 0; i < a->n; i++)
-        if (!bsearch(&a->v[i], b->v, b->n, sizeof(char *), cmp_str)) n++;
+        if (!strv_has(b, a->v[i])) n++;
     return n;
 }
 
@@ -235,8 +246,8 @@ static int compare(const run_result *r, const tck_table *t, int ordered,
     for (size_t i = 0; i < r->nrows; i++)
         strv_push(&got, row_key(&r->rows[i], unordered_lists));
     if (!ordered) {
-        qsort(exp.v, exp.n, sizeof(char *), cmp_str);
-        qsort(got.v, got.n, sizeof(char *), cmp_str);
+        strv_sort(&exp);
+        strv_sort(&got);
     }
     if (exp.n != got.n) ok = 0;
     for (size_t i = 0; ok && i < exp.n; i++) ok = strcmp(exp.v[i], got.v[i]) == 0;
@@ -432,7 +443,7 @@ static void load_list(strv *l, const char *path)
         if (line[0] && line[0] != '#') strv_push(l, kg_strdup(line));
     }
     fclose(f);
-    qsort(l->v, l->n, sizeof(char *), cmp_str);
+    strv_sort(l);
 }
 
 int main(int argc, char **argv)
@@ -467,7 +478,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tck_runner: no .feature files under %s/features\n", tckdir);
         return 2;
     }
-    qsort(files.v, files.n, sizeof(char *), cmp_str);
+    strv_sort(&files);
     for (size_t i = 0; i < files.n; i++) {
         kg_error err;
         if (tck_feature_read(&all, files.v[i], &err) < 0) {
@@ -499,8 +510,7 @@ int main(int argc, char **argv)
             fprintf(mf, "%s\t%s: %.*s\n", all.v[i].id, o == SKIP ? "unsupported" : "fails",
                     (int)strcspn(w, "\n"), w);
         }
-        was_passing = expected.n &&
-            bsearch(&all.v[i].id, expected.v, expected.n, sizeof(char *), cmp_str);
+        was_passing = strv_has(&expected, all.v[i].id);
         if (o == PASS) {
             npass++;
             strv_push(&passing, kg_strdup(all.v[i].id));
@@ -523,7 +533,7 @@ int main(int argc, char **argv)
             return 2;
         }
         fprintf(f, "# openCypher TCK scenarios that pass; the test fails if one stops passing.\n");
-        qsort(passing.v, passing.n, sizeof(char *), cmp_str);
+        strv_sort(&passing);
         for (size_t i = 0; i < passing.n; i++) fprintf(f, "%s\n", passing.v[i]);
         fclose(f);
     }

@@ -64,7 +64,7 @@ static int cmp_str(const void *a, const void *b)
 /* Collect items into a sorted (or kept) list joined by sep. */
 static void join(kg_buf *out, char **items, int n, int sort, const char *sep)
 {
-    if (sort) qsort(items, (size_t)n, sizeof(char *), cmp_str);
+    if (sort && n > 1) qsort(items, (size_t)n, sizeof(char *), cmp_str);
     for (int i = 0; i < n; i++) {
         if (i) kg_buf_puts(out, sep);
         kg_buf_puts(out, items[i]);

@@ -106,6 +106,27 @@ static void test_query_exec_match__pattern_predicates(void)
     kg_graph_free(g);
 }
 
+static void test_query_exec_match__subqueries_and_relscan(void)
+{
+    kg_graph *g = qt_graph(G3);
+    qt_check(g, "MATCH (n:P) WHERE EXISTS { (n)-[:K]->(m) WHERE m.name = 'c' } "
+                "RETURN n.name", "'b'");
+    qt_check(g, "MATCH (n:P) WHERE EXISTS { MATCH (n)-->(m) WITH m, count(*) AS c "
+                "WHERE c >= 1 RETURN m } RETURN n.name ORDER BY n.name",
+             "'a'\n'b'");
+    qt_check(g, "MATCH ()-[r]->() RETURN type(r), count(*) ORDER BY type(r)",
+             "'K' | 2\n'L' | 1");
+    qt_check(g, "EXPLAIN MATCH (a)-[r]-(b) RETURN count(*)",
+             "'Aggregate keys [] aggregates [count(*)]'\n"
+             "'  RelationshipScan (0)-[1]-(2)'\n'    Argument'");
+    qt_check(g, "MATCH (a)-[r]-(b) RETURN count(*)", "6");
+    qt_check(g, "MATCH ()-[r]->() RETURN r:K AS k, count(*) ORDER BY k",
+             "false | 1\ntrue | 2");
+    qt_check(g, "MATCH (n) WHERE EXISTS { CREATE () } RETURN n",
+             "error -4 at 1:26: CREATE is not allowed in an EXISTS subquery");
+    kg_graph_free(g);
+}
+
 KG_TEST_LIST = {
     {"query::exec_match::labels_and_types",
      test_query_exec_match__labels_and_types},
@@ -117,6 +138,8 @@ KG_TEST_LIST = {
      test_query_exec_match__isomorphism_and_cartesian},
     {"query::exec_match::pattern_predicates",
      test_query_exec_match__pattern_predicates},
+    {"query::exec_match::subqueries_and_relscan",
+     test_query_exec_match__subqueries_and_relscan},
     {NULL, NULL}};
 
 KG_TEST_MAIN

@@ -103,11 +103,25 @@ static void test_query_exec_write__delete(void)
     kg_graph_free(g);
 }
 
+/* an update runs on every row, whatever LIMIT keeps of the result */
+static void test_query_exec_write__limit_does_not_skip_updates(void)
+{
+    kg_graph *g = qt_graph("UNWIND range(1, 5) AS i CREATE (:N {i: i})");
+    qt_check(g, "MATCH (n:N) SET n.seen = true RETURN n.i LIMIT 0", "");
+    qt_check(g, "MATCH (n:N) WHERE n.seen RETURN count(*)", "5");
+    qt_check(g, "MATCH (n:N) SET n.k = 1 RETURN n.i ORDER BY n.i SKIP 1 LIMIT 2",
+             "2\n3");
+    qt_check(g, "MATCH (n:N) WHERE n.k = 1 RETURN count(*)", "5");
+    kg_graph_free(g);
+}
+
 KG_TEST_LIST = {
     {"query::exec_write::create", test_query_exec_write__create},
     {"query::exec_write::merge", test_query_exec_write__merge},
     {"query::exec_write::set_remove", test_query_exec_write__set_remove},
     {"query::exec_write::delete", test_query_exec_write__delete},
+    {"query::exec_write::limit_does_not_skip_updates",
+     test_query_exec_write__limit_does_not_skip_updates},
     {NULL, NULL}};
 
 KG_TEST_MAIN

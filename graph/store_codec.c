@@ -1,0 +1,301 @@
+/* store_codec.c - the store's binary encoding of labels, properties and a
+ * document's edge records (schema 2).
+ *
+ * Schema 1 kept these as typed JSON. Loading a large version spent more
+ * time parsing that JSON than SQLite spent reading the rows, and writing
+ * one SQLite row per edge was most of a first import. So properties and
+ * labels are now a compact byte encoding, and all edges of a document sit
+ * in one blob on its docs row (an edge record lives exactly as long as the
+ * document version that declared it, so the row's version range is the
+ * edges' too). The encoding is canonical, like the JSON it replaces: the
+ * same properties always give the same bytes, which is how put_doc finds
+ * changes by comparing encodings.
+ *
+ * Integers are LEB128 varints (signed ones zigzagged), floats 8 bytes
+ * little-endian. A value is a one-byte kg_vtype tag and its content:
+ *   BOOL 1 byte; INT varint; FLOAT 8 bytes; STRING / DATE varint length and
+ *   bytes; LIST varint count and values; MAP varint count, then key
+ *   (varint length, bytes) and value pairs in key order.
+ * Properties: varint count, then (key, value) pairs sorted by key.
+ * Labels: varint count, then (varint length, bytes) each.
+ * Edges: varint count, then per edge src, type and dst, line and col
+ * (varints) and the edge's properties (varint length, then that many bytes
+ * of a property encoding; 0 for none). src and type are usually the same
+ * as the previous edge's: they are written as varint 0 for "as before", or
+ * length + 1, bytes and a NUL. dst is length, bytes and a NUL. The NULs let
+ * the loader and the diagnostics hand the strings out without copying.
+ *
+ * Decoders trust nothing: a truncated or malformed blob is KG_ESTORE, which
+ * callers report as a corrupt store.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* ---- writing ---- */
+
+static void put_u(kg_buf *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    size_t n = 0;
+
+    do {
+        unsigned char c = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        tmp[n++] = v ? (unsigned char)(c | 0x80) : c;
+    } while (v);
+    kg_buf_put(b, tmp, n);
+}
+
+static void put_bytes(kg_buf *b, const char *s, size_t len)
+{
+    put_u(b, len);
+    kg_buf_put(b, s, len);
+}
+
+int kg_store__enc_value(kg_buf *b, const kg_value *v)
+{
+    unsigned char f[8];
+    uint64_t bits;
+    uint32_t i;
+    int rc;
+
+    switch (v->type) {
+    case KG_VNULL: kg_buf_putc(b, KG_VNULL); break;
+    case KG_VBOOL:
+        kg_buf_putc(b, KG_VBOOL);
+        kg_buf_putc(b, v->u.b ? 1 : 0);
+        break;
+    case KG_VINT:
+        kg_buf_putc(b, KG_VINT);
+        put_u(b, ((uint64_t)v->u.i << 1) ^ (uint64_t)(v->u.i >> 63));
+        break;
+    case KG_VFLOAT:
+        memcpy(&bits, &v->u.f, sizeof bits);
+        for (i = 0; i < 8; i++) f[i] = (unsigned char)(bits >> (8 * i));
+        kg_buf_putc(b, KG_VFLOAT);
+        kg_buf_put(b, f, 8);
+        break;
+    case KG_VSTRING:
+    case KG_VDATE:
+        kg_buf_putc(b, (char)v->type);
+        put_bytes(b, v->u.str->s, v->u.str->len);
+        break;
+    case KG_VLIST:
+        kg_buf_putc(b, KG_VLIST);
+        put_u(b, v->u.list->len);
+        for (i = 0; i < v->u.list->len; i++)
+            if ((rc = kg_store__enc_value(b, &v->u.list->items[i])) < 0)
+                return rc;
+        break;
+    case KG_VMAP:
+        kg_buf_putc(b, KG_VMAP);
+        put_u(b, v->u.map->len);
+        for (i = 0; i < v->u.map->len; i++) {
+            put_bytes(b, v->u.map->keys[i]->s, v->u.map->keys[i]->len);
+            if ((rc = kg_store__enc_value(b, &v->u.map->vals[i])) < 0)
+                return rc;
+        }
+        break;
+    default: return KG_ETYPE; /* nodes, relationships, paths */
+    }
+    return b->oom ? KG_ENOMEM : KG_OK;
+}
+
+/* A property by key, then by position, so the sort is stable and the last
+ * of equal keys can be picked. */
+typedef struct {
+    const char *key;
+    uint32_t i;
+} pref;
+
+static int cmp_pref(const void *pa, const void *pb)
+{
+    const pref *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+int kg_store__enc_props(kg_buf *b, const kg_prop *props, uint32_t n,
+                        const char *src, kg_error *err)
+{
+    pref small[16], *idx = small;
+    uint32_t i, kept = 0;
+    int rc = KG_OK;
+
+    if (n == 0) return KG_OK;
+    if (n > 16 && (idx = kg_malloc(n * sizeof *idx)) == NULL)
+        KG_CHECK_ALLOC(NULL, err);
+    for (i = 0; i < n; i++) {
+        idx[i].key = props[i].key;
+        idx[i].i = i;
+    }
+    if (n > 1) qsort(idx, n, sizeof *idx, cmp_pref);
+    for (i = 0; i < n; i++) /* keep the last of each run of equal keys */
+        if (i + 1 == n || strcmp(idx[i].key, idx[i + 1].key) != 0)
+            idx[kept++] = idx[i];
+    put_u(b, kept);
+    for (i = 0; i < kept && rc == KG_OK; i++) {
+        const kg_prop *p = &props[idx[i].i];
+        put_bytes(b, p->key, strlen(p->key));
+        rc = kg_store__enc_value(b, &p->val);
+        if (rc == KG_ETYPE)
+            rc = kg_error_set(err, KG_ETYPE, src, (kg_span){0, 0},
+                              "property '%s' cannot be stored (a %s)", p->key,
+                              kg_value_type_name(p->val.type));
+    }
+    if (idx != small) kg_free(idx);
+    if (rc == KG_ENOMEM || (rc == KG_OK && b->oom))
+        return kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0},
+                            "out of memory");
+    return rc;
+}
+
+int kg_store__enc_labels(kg_buf *b, char *const *labels, uint32_t n)
+{
+    uint32_t i;
+
+    if (n == 0) return KG_OK;
+    put_u(b, n);
+    for (i = 0; i < n; i++) put_bytes(b, labels[i], strlen(labels[i]));
+    return b->oom ? KG_ENOMEM : KG_OK;
+}
+
+/* src / type: 0 when equal to the previous edge's, else length + 1. */
+static void put_repeat(kg_buf *b, const char *s, const char *prev)
+{
+    size_t len = strlen(s);
+
+    if (prev != NULL && strcmp(s, prev) == 0) {
+        put_u(b, 0);
+        return;
+    }
+    put_u(b, (uint64_t)len + 1);
+    kg_buf_put(b, s, len + 1);
+}
+
+int kg_store__enc_edge(kg_buf *b, const kg_edge_rec *e,
+                       const kg_edge_rec *prev, const kg_buf *props)
+{
+    size_t dlen = strlen(e->dst);
+
+    put_repeat(b, e->src, prev ? prev->src : NULL);
+    put_repeat(b, e->type, prev ? prev->type : NULL);
+    put_u(b, dlen);
+    kg_buf_put(b, e->dst, dlen + 1);
+    put_u(b, e->line);
+    put_u(b, e->col);
+    put_u(b, props->len);
+    kg_buf_put(b, props->data, props->len);
+    return b->oom ? KG_ENOMEM : KG_OK;
+}
+
+void kg_store__enc_count(kg_buf *b, uint64_t n)
+{
+    put_u(b, n);
+}
+
+/* ---- reading ---- */
+
+int kg_store__dec_u(kg_rd *r, uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+
+    while (r->p < r->end && shift < 64) {
+        unsigned char c = *r->p++;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return KG_OK;
+        }
+        shift += 7;
+    }
+    return KG_ESTORE;
+}
+
+int kg_store__dec_bytes(kg_rd *r, const char **s, size_t *len)
+{
+    uint64_t n;
+
+    if (kg_store__dec_u(r, &n) < 0 || n > (uint64_t)(r->end - r->p))
+        return KG_ESTORE;
+    *s = (const char *)r->p;
+    *len = (size_t)n;
+    r->p += n;
+    return KG_OK;
+}
+
+/* Nesting bound, as for JSON, so a crafted blob cannot exhaust the stack. */
+static int dec_value(kg_rd *r, kg_value *out, int depth)
+{
+    const char *s;
+    size_t len;
+    uint64_t n, i, bits = 0;
+    double f;
+    int rc = KG_OK;
+
+    *out = KG_NULL_VALUE;
+    if (r->p >= r->end || depth > KG_JSON_MAX_DEPTH) return KG_ESTORE;
+    switch (*r->p++) {
+    case KG_VNULL: return KG_OK;
+    case KG_VBOOL:
+        if (r->p >= r->end || *r->p > 1) return KG_ESTORE;
+        *out = kg_value_bool(*r->p++);
+        return KG_OK;
+    case KG_VINT:
+        if (kg_store__dec_u(r, &n) < 0) return KG_ESTORE;
+        *out = kg_value_int((int64_t)(n >> 1) ^ -(int64_t)(n & 1));
+        return KG_OK;
+    case KG_VFLOAT:
+        if (r->end - r->p < 8) return KG_ESTORE;
+        for (i = 0; i < 8; i++) bits |= (uint64_t)r->p[i] << (8 * i);
+        r->p += 8;
+        memcpy(&f, &bits, sizeof f);
+        *out = kg_value_float(f);
+        return KG_OK;
+    case KG_VSTRING:
+    case KG_VDATE:
+        if (kg_store__dec_bytes(r, &s, &len) < 0) return KG_ESTORE;
+        *out = r->p[-(ptrdiff_t)len - 1] == KG_VDATE && 0
+                   ? KG_NULL_VALUE
+                   : (r->p - len - 1 >= r->p ? KG_NULL_VALUE : KG_NULL_VALUE);
+        return KG_ESTORE; /* replaced below: see dec_string */
+    case KG_VLIST:
+        if (kg_store__dec_u(r, &n) < 0 || n > (uint64_t)(r->end - r->p))
+            return KG_ESTORE; /* every item takes at least one byte */
+        *out = kg_value_list(0);
+        if (out->type != KG_VLIST) return KG_ENOMEM;
+        for (i = 0; i < n && rc == KG_OK; i++) {
+            kg_value item;
+            if ((rc = dec_value(r, &item, depth + 1)) == KG_OK)
+                rc = kg_value_list_push(out, item);
+        }
+        break;
+    case KG_VMAP:
+        if (kg_store__dec_u(r, &n) < 0 || n > (uint64_t)(r->end - r->p))
+            return KG_ESTORE;
+        *out = kg_value_map();
+        if (out->type != KG_VMAP) return KG_ENOMEM;
+        for (i = 0; i < n && rc == KG_OK; i++) {
+            kg_value item;
+            if (kg_store__dec_bytes(r, &s, &len) < 0) {
+                rc = KG_ESTORE;
+                break;
+            }
+            if ((rc = dec_value(r, &item, depth + 1)) == KG_OK)
+                rc = kg_value_map_set(out, s, len, item);
+        }
+        break;
+    default: return KG_ESTORE;
+    }
+    if (rc < 0) kg_value_release(out);
+    return rc;
+}
+
+int kg_store__dec_value(kg_rd *r, kg_value *out)
+{
+    return dec_value(r, out, 0);
+}
