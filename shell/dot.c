@@ -143,6 +143,41 @@ static int dot_timer(kg_shell *sh, int argc, char **argv, const char *rest)
     return KG_OK;
 }
 
+/* DOT-COMMAND: .limit
+ * USAGE: .limit ?rows|time|memory N?   (time in ms, memory in MiB; 0: none)
+ * The bounds go into every query's kg_query_env; the executor stops a
+ * query that passes one with a message naming the bound. */
+static int dot_limit(kg_shell *sh, int argc, char **argv, const char *rest)
+{
+    char *end;
+    unsigned long long n;
+
+    if (argc == 1) {
+        kg_out *o = kg_shell__out_begin(sh);
+        kg_out__printf(o, "rows    %llu\n", (unsigned long long)sh->max_rows);
+        kg_out__printf(o, "time    %llu ms\n", (unsigned long long)sh->max_ms);
+        kg_out__printf(o, "memory  %llu MiB\n",
+                       (unsigned long long)(sh->max_mem >> 20));
+        kg_shell__out_end(sh);
+        return KG_OK;
+    }
+    if (argc != 3) return usage(sh, "limit", "expected a bound and a number%s", "");
+    errno = 0;
+    n = strtoull(argv[2], &end, 10);
+    if (errno != 0 || *end != '\0' || end == argv[2] || argv[2][0] == '-')
+        return usage(sh, "limit", "N must be a number >= 0, not '%s'", argv[2]);
+    if (strcmp(argv[1], "rows") == 0)
+        sh->max_rows = n;
+    else if (strcmp(argv[1], "time") == 0)
+        sh->max_ms = n;
+    else if (strcmp(argv[1], "memory") == 0 && n <= (SIZE_MAX >> 20))
+        sh->max_mem = (size_t)n << 20;
+    else
+        return usage(sh, "limit", "unknown bound '%s' (rows, time, memory)",
+                     argv[1]);
+    return KG_OK;
+}
+
 /* DOT-COMMAND: .pager
  * USAGE: .pager on|off */
 static int dot_pager(kg_shell *sh, int argc, char **argv, const char *rest)
@@ -534,6 +569,11 @@ static const kg_dot_cmd kg_dot_cmds[] = {
     {"last", 2, 0, 0, dot_last, "", "show the last result again", 
      "In the current mode: run a query, then '.mode json' and '.last'.",
      KG_ARG_NONE, KG_ARG_NONE},
+    {"limit", 3, 0, 2, dot_limit, "?rows|time|memory N?",
+     "bound every query's rows, time (ms) or memory (MiB); 0: none",
+     "With no argument, show the bounds. A query that passes one stops with\n"
+     "a message naming it; the defaults are no row or time bound and\n"
+     "2048 MiB of memory.", KG_ARG_NONE, KG_ARG_NONE},
     {"log", 2, 0, 1, dot_log, "?N?", "versions, newest first", NULL,
      KG_ARG_NONE, KG_ARG_NONE},
     {"maxrows", 2, 1, 1, dot_maxrows, "N",

@@ -536,6 +536,7 @@ static void settings(kg_shell *sh, const args *a)
     }
     sh->timer = a->timer;
     sh->pager = !a->no_pager;
+    sh->max_mem = (size_t)KG_SHELL_MAX_MEM_MB << 20;
 }
 
 int kg_shell_run(int argc, char **argv)

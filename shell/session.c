@@ -373,6 +373,9 @@ int kg_session__env(kg_shell *sh, kg_query_env *env, kg_error *err)
     env->version_of = env_version_of;
     env->payload = sh;
     env->interrupt = &sh->interrupt;
+    env->max_rows = sh->max_rows;
+    env->max_ms = sh->max_ms;
+    env->max_mem = sh->max_mem;
     return KG_OK;
 }
 

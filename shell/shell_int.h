@@ -37,6 +37,10 @@
 #define KG_SHELL_KEEP_ROWS 10000u   /* rows of the last result kept (.last) */
 #define KG_SHELL_CACHE 4u           /* graphs of versions kept loaded       */
 #define KG_SHELL_MAXROWS 40u        /* default .maxrows on a terminal       */
+/* Default query bounds: no row or time limit (Ctrl-C cancels), and a
+ * memory bound that stops a runaway pattern long before the machine
+ * swaps. .limit changes them. */
+#define KG_SHELL_MAX_MEM_MB 2048u
 #define KG_SHELL_MAX_ARGS 64u       /* words on one dot-command line        */
 #define KG_SHELL_MAX_READ_DEPTH 16u /* .read nesting (a file reading itself) */
 /* clang-format on */
@@ -502,6 +506,9 @@ struct kg_shell {
     volatile int interrupt; /* set by SIGINT; env.interrupt points here */
     int warned_writes;      /* told once that writes stay in memory     */
     int64_t use_vid;        /* version a USE in the running query chose */
+    uint64_t max_rows;      /* query bounds (.limit); 0 = none           */
+    uint64_t max_ms;
+    size_t max_mem;
 
     /* output settings */
     int mode;    /* kg_mode                                  */
