@@ -124,12 +124,41 @@ static char *substitute(const char *text, const tck_row *head,
     return kg_buf_detach(&b);
 }
 
-static void push_scenario(tck_scenarios *out, const tck_scenario *tpl,
-                          const tck_row *head, const tck_row *ex, int k)
+/* Deep-copy one step, substituting an outline's example row when given. */
+static void copy_step(tck_step *dst, const tck_step *src, const tck_row *head,
+                      const tck_row *ex)
+{
+    dst->line = src->line;
+    dst->text = head ? substitute(src->text, head, ex) : xstrdup(src->text);
+    if (src->doc)
+        dst->doc = head ? substitute(src->doc, head, ex) : xstrdup(src->doc);
+    for (int r = 0; r < src->table.nrows; r++) {
+        kg_buf line = KG_BUF_INIT;
+        kg_buf_putc(&line, '|');
+        for (int c = 0; c < src->table.rows[r].ncols; c++) {
+            char *cell = head ? substitute(src->table.rows[r].cells[c], head, ex)
+                              : xstrdup(src->table.rows[r].cells[c]);
+            for (char *q = cell; *q; q++) {
+                if (*q == '|') kg_buf_putc(&line, '\\');
+                kg_buf_putc(&line, *q);
+            }
+            kg_buf_putc(&line, '|');
+            kg_free(cell);
+        }
+        table_add(&dst->table, line.data);
+        kg_buf_free(&line);
+    }
+}
+
+/* One runnable scenario: the feature's Background steps, then tpl's. */
+static void push_scenario(tck_scenarios *out, const tck_scenario *bg,
+                          const tck_scenario *tpl, const tck_row *head,
+                          const tck_row *ex, int k)
 {
     tck_scenario s;
     char idbuf[32];
     kg_buf id = KG_BUF_INIT;
+    int nbg = bg ? bg->nsteps : 0;
     memset(&s, 0, sizeof s);
     s.feature = xstrdup(tpl->feature);
     s.folder = xstrdup(tpl->folder);
@@ -141,33 +170,12 @@ static void push_scenario(tck_scenarios *out, const tck_scenario *tpl,
         kg_buf_puts(&id, idbuf);
     }
     s.id = kg_buf_detach(&id);
-    s.nsteps = tpl->nsteps;
-    s.steps = kg_calloc((size_t)tpl->nsteps + 1, sizeof(tck_step));
+    s.nsteps = nbg + tpl->nsteps;
+    s.steps = kg_calloc((size_t)s.nsteps + 1, sizeof(tck_step));
     if (s.steps == NULL) abort();
-    for (int i = 0; i < tpl->nsteps; i++) {
-        const tck_step *src = &tpl->steps[i];
-        tck_step *dst = &s.steps[i];
-        dst->line = src->line;
-        dst->text = head ? substitute(src->text, head, ex) : xstrdup(src->text);
-        if (src->doc)
-            dst->doc = head ? substitute(src->doc, head, ex) : xstrdup(src->doc);
-        for (int r = 0; r < src->table.nrows; r++) {
-            kg_buf line = KG_BUF_INIT;
-            kg_buf_putc(&line, '|');
-            for (int c = 0; c < src->table.rows[r].ncols; c++) {
-                char *cell = head ? substitute(src->table.rows[r].cells[c], head, ex)
-                                  : xstrdup(src->table.rows[r].cells[c]);
-                for (char *q = cell; *q; q++) {
-                    if (*q == '|') kg_buf_putc(&line, '\\');
-                    kg_buf_putc(&line, *q);
-                }
-                kg_buf_putc(&line, '|');
-                kg_free(cell);
-            }
-            table_add(&dst->table, line.data);
-            kg_buf_free(&line);
-        }
-    }
+    for (int i = 0; i < nbg; i++) copy_step(&s.steps[i], &bg->steps[i], NULL, NULL);
+    for (int i = 0; i < tpl->nsteps; i++)
+        copy_step(&s.steps[nbg + i], &tpl->steps[i], head, ex);
     if (out->n == out->cap) {
         out->cap = out->cap ? out->cap * 2 : 64;
         out->v = xrealloc(out->v, sizeof(tck_scenario) * out->cap);
@@ -189,15 +197,15 @@ static const char *step_text(const char *s)
 }
 
 /* Flush the scenario being read: plain, or one per Examples row. */
-static void flush(tck_scenarios *out, tck_scenario *cur, tck_table *examples,
-                  int outline)
+static void flush(tck_scenarios *out, const tck_scenario *bg, tck_scenario *cur,
+                  tck_table *examples, int outline)
 {
     if (cur->name == NULL) return;
     if (!outline) {
-        push_scenario(out, cur, NULL, NULL, 0);
+        push_scenario(out, bg, cur, NULL, NULL, 0);
     } else {
         for (int r = 1; r < examples->nrows; r++)
-            push_scenario(out, cur, &examples->rows[0], &examples->rows[r], r);
+            push_scenario(out, bg, cur, &examples->rows[0], &examples->rows[r], r);
     }
     scenario_free(cur);
     memset(cur, 0, sizeof *cur);
@@ -208,9 +216,9 @@ int tck_feature_read(tck_scenarios *out, const char *path, kg_error *err)
 {
     FILE *f = fopen(path, "r");
     char line[8192], *stem, *slash, *dot, *folder;
-    tck_scenario cur;
+    tck_scenario cur, bg;
     tck_table examples = {NULL, 0};
-    int outline = 0, in_doc = 0, in_examples = 0, lineno = 0;
+    int outline = 0, in_doc = 0, in_examples = 0, lineno = 0, in_bg = 0;
     size_t doc_indent = 0;
     kg_buf doc = KG_BUF_INIT;
 
@@ -218,6 +226,7 @@ int tck_feature_read(tck_scenarios *out, const char *path, kg_error *err)
         return kg_error_set(err, KG_EIO, path, (kg_span){0, 0},
                             "cannot open feature file");
     memset(&cur, 0, sizeof cur);
+    memset(&bg, 0, sizeof bg);
     slash = strrchr(path, '/');
     stem = xstrdup(slash ? slash + 1 : path);
     if ((dot = strrchr(stem, '.')) != NULL) *dot = '\0';
@@ -249,8 +258,22 @@ int tck_feature_read(tck_scenarios *out, const char *path, kg_error *err)
             continue;
         }
         if (*t == '\0' || *t == '#' || *t == '@') continue;
-        if (starts(t, "Scenario Outline:") || starts(t, "Scenario:")) {
-            flush(out, &cur, &examples, outline);
+        if (starts(t, "Background:")) {
+            /* Its steps open every scenario of the feature. */
+            flush(out, &bg, &cur, &examples, outline);
+            cur.feature = xstrdup(stem);
+            cur.folder = xstrdup(folder);
+            cur.name = xstrdup("Background");
+            outline = 0;
+            in_bg = 1;
+        } else if (starts(t, "Scenario Outline:") || starts(t, "Scenario:")) {
+            if (in_bg) {
+                bg = cur;
+                memset(&cur, 0, sizeof cur);
+                in_bg = 0;
+            } else {
+                flush(out, &bg, &cur, &examples, outline);
+            }
             outline = starts(t, "Scenario Outline:");
             in_examples = 0;
             cur.feature = xstrdup(stem);
@@ -273,7 +296,8 @@ int tck_feature_read(tck_scenarios *out, const char *path, kg_error *err)
             cur.nsteps++;
         }
     }
-    flush(out, &cur, &examples, outline);
+    flush(out, &bg, &cur, &examples, outline);
+    scenario_free(&bg);
     kg_buf_free(&doc);
     kg_free(stem);
     kg_free(folder);

@@ -107,7 +107,7 @@ static void run(kg_graph *g, const kg_value *params, const char *text,
 /* ---- graph snapshots for side effects ---- */
 
 typedef struct {
-    strv nodes, rels, labels, props, propkeys;
+    strv nodes, rels, labels, props; /* props: "kind/id/key=value" */
 } snapshot;
 
 static void snap_free(snapshot *s)
@@ -116,7 +116,6 @@ static void snap_free(snapshot *s)
     strv_free(&s->rels);
     strv_free(&s->labels);
     strv_free(&s->props);
-    strv_free(&s->propkeys);
 }
 
 static char *fmt(const char *f, ...)
@@ -139,7 +138,6 @@ static void snap_props(snapshot *s, const kg_graph *g, kg_elem kind, kg_id id)
         kg_query_format_value(&b, g, v, 1);
         strv_push(&s->props, fmt("%d/%u/%s=%s", kind, id,
                                  kg_graph_atom_str(g, key), b.data ? b.data : ""));
-        strv_push(&s->propkeys, fmt("%d/%u/%s", kind, id, kg_graph_atom_str(g, key)));
         kg_buf_free(&b);
     }
 }
@@ -171,7 +169,6 @@ static void snap_take(snapshot *s, const kg_graph *g)
     strv_sort(&s->rels);
     strv_sort(&s->labels);
     strv_sort(&s->props);
-    strv_sort(&s->propkeys);
 }
 
 /* Items of a not found in b (both sorted). */
@@ -200,7 +197,7 @@ static void effects_of(effects *e, const snapshot *a, const snapshot *b)
     e->v[4] = minus(&b->labels, &a->labels);
     e->v[5] = minus(&a->labels, &b->labels);
     e->v[6] = minus(&b->props, &a->props);
-    e->v[7] = minus(&a->propkeys, &b->propkeys);
+    e->v[7] = minus(&a->props, &b->props); /* an overwrite removes one too */
 }
 
 /* ---- comparing results ---- */
