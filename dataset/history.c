@@ -229,3 +229,90 @@ int kg_git__step(git_commit **commit, git_tree **tree, kg_git_src *src,
                             src->source);
     return 1;
 }
+
+/* The commit the committed state was last synced from: the meta, else (a
+ * store from before it was kept) the newest committed version's. 1 when
+ * the repository has it, 0 when it does not (or none is recorded),
+ * negative when the store or the repository cannot be read. */
+static int last_synced(kg_sync_ctx *x, git_oid *out)
+{
+    kg_version_info v;
+    git_commit *c = NULL;
+    int64_t vid = 0;
+    int rc = KG_OK;
+
+    memset(&v, 0, sizeof v);
+    if (x->state_hex[0] == '\0' &&
+        ((rc = kg_store_versions(x->st, kg_sync__newest_committed, &vid,
+                                 x->err)) < 0 ||
+         (vid > 0 && (rc = kg_store_version(x->st, vid, &v, x->err)) < 0)))
+        return rc;
+    if (git_oid_fromstr(out, x->state_hex[0] ? x->state_hex : v.commit) != 0)
+        rc = 0;
+    else if ((rc = git_commit_lookup(&c, x->src.repo, out)) == 0)
+        rc = 1;
+    else if (rc == GIT_ENOTFOUND)
+        rc = 0;
+    else
+        rc = kg_error_set(x->err, KG_EGIT, NULL, (kg_span){0, 0},
+                          "cannot read commit %.7s in %s: %s",
+                          x->state_hex[0] ? x->state_hex : v.commit,
+                          x->src.source, git_error_last()
+                              ? git_error_last()->message : "unknown error");
+    git_commit_free(c);
+    kg_version_info_clear(&v);
+    return rc;
+}
+
+/*
+ * History import: one version per commit on REF's first-parent chain after
+ * the last synced commit, oldest first, for each commit whose (sub)tree
+ * differs from what the store holds; commits without the subdir are
+ * skipped (there is nothing to read). *base is the stored tree (NULL: none)
+ * and ends as the last one synced. When the last synced commit is unknown
+ * (gone from the repository), nothing is imported here and REF is synced
+ * alone.
+ */
+int kg_sync__import_history(kg_sync_ctx *x, git_tree **base,
+                            int same_origin)
+{
+    git_oid since, *ids = NULL;
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    size_t i, n = 0;
+    int rc = KG_OK, have_since = 0;
+
+    if (same_origin && (have_since = last_synced(x, &since)) <= 0)
+        return have_since; /* 0: unknown start, REF is synced alone */
+    if ((rc = kg_git__first_parents(&ids, &n, &x->src, x->commit,
+                                    have_since ? &since : NULL, x->err)) < 0)
+        return rc;
+    x->steps = n;
+    for (i = 0; i < n && rc >= 0; i++) {
+        kg_sync__progress(x, "history", i, n);
+        if (kg_sync__interrupted(x)) {
+            rc = kg_sync__interrupt_error(x);
+            break;
+        }
+        rc = kg_git__step(&c, &t, &x->src, &ids[i], x->subdir, x->err);
+        if (rc == 1 &&
+            !(*base && git_oid_equal(git_tree_id(*base), git_tree_id(t)))) {
+            kg_sync__aim(x, c, t);
+            rc = kg_sync__commit(x, *base);
+            kg_sync__aim(x, x->commit, x->ref_tree);
+            if (rc == KG_OK) {
+                git_tree_free(*base);
+                *base = t;
+                t = NULL;
+            }
+        }
+        git_commit_free(c);
+        git_tree_free(t);
+        c = NULL;
+        t = NULL;
+        if (rc >= 0) x->stepped = i + 1;
+    }
+    if (rc >= 0) kg_sync__progress(x, "history", n, n);
+    kg_free(ids);
+    return rc < 0 ? rc : KG_OK;
+}

@@ -86,7 +86,10 @@ int kg_sync_run(kg_store *st, const kg_sync_opts *opts, kg_sync_result *res,
 
 /**
  * Find the version synced from revision rev ("HEAD~3", a tag, a hex id) of
- * the store's source, or a version number written "#N" or "N".
+ * the store's source, or a version number written "#N" or "N". A commit
+ * that left the (sub)tree as its first parent had it (a code commit in a
+ * repository whose dataset is one folder) names the version of the commit
+ * that made the tree.
  */
 int kg_sync_find_version(kg_store *st, const char *rev, int64_t *vid,
                          kg_error *err);

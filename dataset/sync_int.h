@@ -1,14 +1,15 @@
 /* sync_int.h - private interface between the files of the git sync.
  *
- * sync.c drives a sync; git.c talks to libgit2 about sources, revisions,
- * trees and blobs, history.c about commits (the chain a history import
- * walks, the commit a version is attributed to); find.c names a version by
- * revision; worktree.c reads a work tree from the file system; changes.c
- * holds the path sets they share and the rules both readers apply to an
- * entry; bundled.c says where the bundled dataset is. The shared structures are an opened source (kg_git_src), a list of
- * changed paths (kg_changes) and an entry's bytes (kg_entry), so that the
- * driver applies a tree diff, a draft's paths and a work-tree walk the same
- * way.
+ * sync.c drives a sync and record.c records each version it makes; git.c
+ * talks to libgit2 about sources, revisions, trees and blobs, history.c
+ * about commits (the chain a history import walks, the commit a version is
+ * attributed to); find.c names a version by revision; worktree.c reads a
+ * work tree from the file system; changes.c holds the path sets they share
+ * and the rules both readers apply to an entry; bundled.c says where the
+ * bundled dataset is. The shared structures are an opened source
+ * (kg_git_src), a list of changed paths (kg_changes), an entry's bytes
+ * (kg_entry) and the state of one sync (kg_sync_ctx), so that the driver
+ * applies a tree diff, a draft's paths and a work-tree walk the same way.
  */
 #ifndef KG_SYNC_INT_H
 #define KG_SYNC_INT_H
@@ -206,5 +207,81 @@ int kg_worktree__lookup(kg_change *c, kg_git_src *src, kg_error *err);
 /** Read the work-tree file of a change found by kg_worktree__scan. */
 int kg_worktree__read(kg_entry *e, kg_git_src *src, const kg_change *c,
                       kg_error *err);
+
+/* ---- one sync (sync.c drives it, record.c records versions, history.c
+ * walks commits) ---- */
+
+typedef struct kg_sync_ctx {
+    kg_store *st;
+    const kg_sync_opts *opts;
+    kg_sync_result *res;
+    kg_error *err;
+    kg_git_src src;
+    char *subdir;          /* normalised: "" or "a/b"                     */
+    char *prefix;          /* "" or "a/b/"                                */
+    const char *rev;
+    git_commit *commit;    /* the revision asked for (REF)                */
+    git_tree *ref_tree;    /* its (sub)tree                               */
+    git_commit *at;        /* the commit a committed version is from: a   */
+                           /* history step, or the one that made REF's    */
+                           /* tree (borrowed)                             */
+    git_commit *intro;     /* that one, once looked up                    */
+    git_tree *tree;        /* the tree being recorded (borrowed)          */
+    char tree_hex[GIT_OID_HEXSZ + 1], commit_hex[GIT_OID_HEXSZ + 1];
+    char at_hex[GIT_OID_HEXSZ + 1];
+    char *meta_source, *meta_subdir, *meta_tree, *meta_draft;
+    char state_hex[GIT_OID_HEXSZ + 1];  /* meta "commit", as written     */
+    char state_tree[GIT_OID_HEXSZ + 1]; /* meta "tree", as written       */
+    size_t steps, stepped;  /* history: commits to look at, and looked at */
+    int64_t latest;        /* newest version before this sync             */
+    int latest_draft;
+    int empty;             /* the store holds no document: skip lookups   */
+    kg_stored_set *stored; /* preloaded hashes, valid for the next record */
+    int added;             /* versions added by this sync                 */
+    int64_t files;         /* documents in the newest committed version,  */
+                           /* -1 until known                              */
+    int64_t delta;         /* documents added minus removed in a record   */
+} kg_sync_ctx;
+
+void kg_sync__progress(kg_sync_ctx *x, const char *phase, size_t done,
+                       size_t total);
+/** Point the version being recorded at commit c and its (sub)tree t. */
+void kg_sync__aim(kg_sync_ctx *x, git_commit *c, git_tree *t);
+/** 1 when opts->interrupt is raised. */
+int kg_sync__interrupted(const kg_sync_ctx *x);
+/** Set the error an interrupted sync returns (KG_EINTERRUPT), saying
+ * what stays in the store. */
+int kg_sync__interrupt_error(kg_sync_ctx *x);
+/**
+ * Record one version from the changes: begin, bring each path up to date,
+ * update the meta, commit. When nothing changed and allow_empty is 0 the
+ * transaction is rolled back and *made is 0. On failure the store is as
+ * before.
+ */
+int kg_sync__record(kg_sync_ctx *x, kg_changes *cs, int draft,
+                    int allow_empty, const char *draft_list, int *made);
+/** Record x->tree as a version from x->at, diffed against base (NULL:
+ * every file compared with the store). */
+int kg_sync__commit(kg_sync_ctx *x, git_tree *base);
+/**
+ * History import (kg_sync_opts.history): one version per commit on REF's
+ * first-parent chain after the last synced commit whose (sub)tree differs
+ * from what the store holds. *base is the stored tree (NULL: none) and ends
+ * as the tree last synced.
+ */
+int kg_sync__import_history(kg_sync_ctx *x, git_tree **base,
+                            int same_origin);
+/** The committed state is now x->tree: meta "tree" and "commit". */
+int kg_sync__set_state(kg_sync_ctx *x);
+/** Record that commit hex (full) names version vid. */
+int kg_sync__set_alias(kg_sync_ctx *x, const char *hex, int64_t vid);
+/** Documents in the newest committed version (x->files), counted once. */
+int kg_sync__known_files(kg_sync_ctx *x);
+/** A meta value written as a number, or -1. */
+int64_t kg_sync__meta_int(kg_store *st, const char *key);
+/** kg_path_cb counting documents into an int64_t. */
+int kg_sync__count_doc(const char *path, uint64_t hash, void *payload);
+/** kg_version_cb keeping the id of the newest committed version. */
+int kg_sync__newest_committed(const kg_version_info *v, void *payload);
 
 #endif /* KG_SYNC_INT_H */

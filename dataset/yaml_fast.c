@@ -43,6 +43,8 @@ typedef struct {
     kg_yaml_emit_cb emit;
     void *payload;
     size_t events;
+    size_t cline, cpos; /* column cache: line start + 1 (0: none), offset */
+    uint32_t ccol;      /* ... and the column there                       */
 } fast;
 
 typedef struct {
@@ -124,6 +126,23 @@ static int content_line(const fast *p, size_t *at, size_t *no, fline *l)
 
 /* ---- events ---- */
 
+/* The 0-based column of pos on line l, counted on from the previous event
+ * when it is on the same line: counting from the line start each time made
+ * a flow sequence of N items on one line cost N x its length (a note
+ * listing 100,000 link targets took minutes). The count is per byte, so
+ * it adds up across any split. */
+static uint32_t column(fast *p, const fline *l, size_t pos)
+{
+    if (p->cline != l->start + 1 || pos < p->cpos) {
+        p->cline = l->start + 1;
+        p->cpos = l->start;
+        p->ccol = 0;
+    }
+    p->ccol += kg_text__cols(p->s + p->cpos, pos - p->cpos);
+    p->cpos = pos;
+    return p->ccol;
+}
+
 static int emit(fast *p, yaml_event_type_t type, const fline *l, size_t pos,
                 const char *v, size_t n, yaml_scalar_style_t style, int flow)
 {
@@ -135,7 +154,7 @@ static int emit(fast *p, yaml_event_type_t type, const fline *l, size_t pos,
     ev.type = type;
     if (l != NULL) {
         ev.start_mark.line = l->no;
-        ev.start_mark.column = kg_text__cols(p->s + l->start, pos - l->start);
+        ev.start_mark.column = column(p, l, pos);
         ev.start_mark.index = pos;
     }
     if (type == YAML_SCALAR_EVENT) {

@@ -77,12 +77,19 @@ typedef struct {
     kg_value val;
 } kg_gprop; /* kept sorted by key atom in each element */
 
+/* Field order matters for loading: adding an edge reads the target
+ * node's in, nin, capin and alive, at a random place in the node array.
+ * Kept together at the start (17 bytes) they share one cache line for
+ * most nodes, where spread over the struct they cost two misses. */
 typedef struct {
+    kg_id *in;         /* pool arrays, insertion order                */
+    uint32_t nin, capin;
+    uint8_t alive;
+    uint32_t keylen;
+    kg_id *out;
+    uint32_t nout, capout;
     const char *key;   /* in g->keys, kept after delete               */
     uint64_t keyhash;
-    uint32_t keylen;
-    kg_id *out, *in;   /* pool arrays, insertion order                */
-    uint32_t nout, capout, nin, capin;
     kg_atom *labels;   /* pool array, order added                     */
     uint32_t nlabels, caplabels;
     kg_gprop *props;
@@ -90,7 +97,6 @@ typedef struct {
     char *text;        /* kg_malloc'd body, NULL = none               */
     kg_atom origin;    /* interned file path, KG_NONE = made in memory */
     uint32_t line;
-    uint8_t alive;
 } kg_gnode;
 
 typedef struct {
@@ -116,9 +122,13 @@ typedef struct {
     int dirty;         /* unsorted, or may hold dead / unlabelled ids */
 } kg_labidx;
 
+/* The key is in the slot so that a probe reads the slot and the key bytes
+ * and never the node: resolving a version's edges is hundreds of
+ * thousands of random probes, and each node touched is a cache miss. */
 typedef struct {
-    kg_id id;      /* KG_NONE = empty slot       */
-    uint32_t hash; /* low 32 bits of the key hash */
+    const char *key; /* the node's key bytes (g->keys), NUL-ended */
+    kg_id id;        /* KG_NONE = empty slot                       */
+    uint32_t hash;   /* low 32 bits of the key hash                */
 } kg_keyslot;
 
 struct kg_graph {
@@ -149,7 +159,13 @@ kg_gnode *kg_graph__node(const kg_graph *g, kg_id n);
 kg_gedge *kg_graph__edge(const kg_graph *g, kg_id e);
 
 /* Key hash index (mem_index.c). */
-int kg_graph__key_insert(kg_graph *g, kg_id n);
+/* The slot holding key (found = 1) or the empty slot where it would go;
+ * the table must have room (kg_graph__key_reserve). len = strlen(key),
+ * h = kg_hash(key, len). */
+uint32_t kg_graph__key_probe(const kg_graph *g, const char *key, size_t len,
+                             uint64_t h, int *found);
+/* Put node n (its key and keyhash set) into the empty slot from a probe. */
+void kg_graph__key_set(kg_graph *g, uint32_t slot, kg_id n);
 int kg_graph__key_reserve(kg_graph *g, size_t more);
 void kg_graph__key_remove(kg_graph *g, kg_id n);
 void kg_graph__key_free(kg_graph *g);

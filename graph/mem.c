@@ -125,41 +125,49 @@ static const char *generated_key(kg_graph *g, kg_id id, size_t *len)
     return kg_arena_strndup(g->keys, tmp, (size_t)n);
 }
 
+/* One probe both checks that the key is new and finds its slot. */
 kg_id kg_graph_node_add(kg_graph *g, const char *key, kg_error *err)
 {
     kg_gnode *n;
     const char *k;
-    size_t len;
+    size_t len = 0;
+    uint64_t h = 0;
+    uint32_t slot = 0;
+    int found = 0;
     kg_id id = g->nnodes;
 
-    if (key != NULL && kg_graph_node_find(g, key) != KG_NONE) {
-        kg_error_set(err, KG_EEXISTS, NULL, (kg_span){0, 0},
-                     "a node with key '%s' already exists", key);
-        return KG_NONE;
+    if (kg_graph__key_reserve(g, 1) < 0) goto oom;
+    if (key != NULL) {
+        len = strlen(key);
+        if (len >= UINT32_MAX) goto oom;
+        h = kg_hash(key, len);
+        slot = kg_graph__key_probe(g, key, len, h, &found);
+        if (found) {
+            kg_error_set(err, KG_EEXISTS, NULL, (kg_span){0, 0},
+                         "a node with key '%s' already exists", key);
+            return KG_NONE;
+        }
     }
     if (grow_array((void **)&g->nodes, &g->capnodes, (size_t)id + 1,
                    sizeof *n) < 0)
         goto oom;
     if (key != NULL) {
-        len = strlen(key);
-        if (len >= UINT32_MAX) goto oom;
         k = kg_arena_strndup(g->keys, key, len);
     } else {
         k = generated_key(g, id, &len);
+        h = kg_hash(k ? k : "", len);
+        if (k != NULL) slot = kg_graph__key_probe(g, k, len, h, &found);
     }
     if (k == NULL) goto oom;
     n = &g->nodes[id];
     memset(n, 0, sizeof *n);
     n->key = k;
-    n->keyhash = kg_hash(k, len);
+    n->keyhash = h;
     n->keylen = (uint32_t)len;
     n->origin = KG_NONE;
     n->alive = 1;
     g->nnodes++;
-    if (kg_graph__key_insert(g, id) < 0) {
-        g->nnodes--; /* the key bytes stay in the arena; harmless */
-        goto oom;
-    }
+    kg_graph__key_set(g, slot, id);
     g->livenodes++;
     g->res_valid = 0;
     return id;

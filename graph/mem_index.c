@@ -60,17 +60,40 @@ int kg_graph__key_reserve(kg_graph *g, size_t more)
     return key_rehash(g, (uint32_t)nslots);
 }
 
-int kg_graph__key_insert(kg_graph *g, kg_id n)
+/* Keys compare without strlen on the stored side: the stored key is
+ * NUL-ended and key has no NUL in its first len bytes, so the loop stops
+ * at the stored key's end at the latest. */
+static int key_eq(const char *stored, const char *key, size_t len)
 {
-    uint32_t i, h = (uint32_t)g->nodes[n].keyhash;
+    size_t i;
 
-    if (kg_graph__key_reserve(g, 1) < 0) return KG_ENOMEM;
-    for (i = h & g->keymask; g->keytab[i].id != KG_NONE;
-         i = (i + 1) & g->keymask) {}
-    g->keytab[i].id = n;
-    g->keytab[i].hash = h;
+    for (i = 0; i < len; i++)
+        if (stored[i] != key[i]) return 0;
+    return stored[len] == '\0';
+}
+
+uint32_t kg_graph__key_probe(const kg_graph *g, const char *key, size_t len,
+                             uint64_t h, int *found)
+{
+    uint32_t i, h32 = (uint32_t)h;
+
+    for (i = h32 & g->keymask; g->keytab[i].id != KG_NONE;
+         i = (i + 1) & g->keymask) {
+        if (g->keytab[i].hash == h32 && key_eq(g->keytab[i].key, key, len)) {
+            *found = 1;
+            return i;
+        }
+    }
+    *found = 0;
+    return i;
+}
+
+void kg_graph__key_set(kg_graph *g, uint32_t slot, kg_id n)
+{
+    g->keytab[slot].key = g->nodes[n].key;
+    g->keytab[slot].id = n;
+    g->keytab[slot].hash = (uint32_t)g->nodes[n].keyhash;
     g->keyused++;
-    return KG_OK;
 }
 
 void kg_graph__key_remove(kg_graph *g, kg_id n)
@@ -105,21 +128,13 @@ void kg_graph__key_free(kg_graph *g)
 kg_id kg_graph_node_find(const kg_graph *g, const char *key)
 {
     size_t len;
-    uint64_t h;
     uint32_t i;
+    int found;
 
     if (g->keytab == NULL || key == NULL) return KG_NONE;
     len = strlen(key);
-    h = kg_hash(key, len);
-    for (i = (uint32_t)h & g->keymask; g->keytab[i].id != KG_NONE;
-         i = (i + 1) & g->keymask) {
-        const kg_gnode *x;
-        if (g->keytab[i].hash != (uint32_t)h) continue;
-        x = &g->nodes[g->keytab[i].id];
-        if (x->keylen == len && memcmp(x->key, key, len) == 0)
-            return g->keytab[i].id;
-    }
-    return KG_NONE;
+    i = kg_graph__key_probe(g, key, len, kg_hash(key, len), &found);
+    return found ? g->keytab[i].id : KG_NONE;
 }
 
 /* ---- case-insensitive resolve index ---- */

@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_int.h"
+
 #include "store_int.h"
 
 /* ---- writing ---- */
@@ -142,9 +144,9 @@ int kg_store__enc_props(kg_buf *b, const kg_prop *props, uint32_t n,
         put_bytes(b, p->key, strlen(p->key));
         rc = kg_store__enc_value(b, &p->val);
         if (rc == KG_ETYPE)
-            rc = kg_error_set(err, KG_ETYPE, src, (kg_span){0, 0},
-                              "property '%s' cannot be stored (a %s)", p->key,
-                              kg_value_type_name(p->val.type));
+            rc = kg_error_set(err, KG_ETYPE, NULL, (kg_span){0, 0},
+                              "%s: property '%s' cannot be stored (a %s)",
+                              src, p->key, kg_value_type_name(p->val.type));
     }
     if (idx != small) kg_free(idx);
     if (rc == KG_ENOMEM || (rc == KG_OK && b->oom))
@@ -235,6 +237,7 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
     size_t len;
     uint64_t n, i, bits = 0;
     double f;
+    unsigned char tag;
     int rc = KG_OK;
 
     *out = KG_NULL_VALUE;
@@ -258,11 +261,10 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
         return KG_OK;
     case KG_VSTRING:
     case KG_VDATE:
+        tag = r->p[-1];
         if (kg_store__dec_bytes(r, &s, &len) < 0) return KG_ESTORE;
-        *out = r->p[-(ptrdiff_t)len - 1] == KG_VDATE && 0
-                   ? KG_NULL_VALUE
-                   : (r->p - len - 1 >= r->p ? KG_NULL_VALUE : KG_NULL_VALUE);
-        return KG_ESTORE; /* replaced below: see dec_string */
+        *out = tag == KG_VDATE ? kg_value_date(s, len) : kg_value_string(s, len);
+        return out->type == KG_VNULL ? KG_ENOMEM : KG_OK;
     case KG_VLIST:
         if (kg_store__dec_u(r, &n) < 0 || n > (uint64_t)(r->end - r->p))
             return KG_ESTORE; /* every item takes at least one byte */
@@ -298,4 +300,62 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
 int kg_store__dec_value(kg_rd *r, kg_value *out)
 {
     return dec_value(r, out, 0);
+}
+
+int kg_store__dec_prop(kg_rd *r, const char **key, size_t *klen, kg_value *v)
+{
+    *v = KG_NULL_VALUE;
+    if (kg_store__dec_bytes(r, key, klen) < 0) return KG_ESTORE;
+    return dec_value(r, v, 0);
+}
+
+/* A C string of the edge encoding: length (+ 1 when repeat is allowed,
+ * 0 meaning "as before"), bytes, NUL. */
+static int dec_cstr(kg_rd *r, int repeat, const char **s, size_t *len)
+{
+    uint64_t n;
+
+    if (kg_store__dec_u(r, &n) < 0) return KG_ESTORE;
+    if (repeat) {
+        if (n == 0) return *s != NULL ? KG_OK : KG_ESTORE;
+        n--;
+    }
+    if (n >= (uint64_t)(r->end - r->p) || r->p[n] != '\0') return KG_ESTORE;
+    *s = (const char *)r->p;
+    *len = (size_t)n;
+    r->p += n + 1;
+    return KG_OK;
+}
+
+int kg_store__edges_open(kg_edge_iter *it, const void *blob, size_t len)
+{
+    memset(it, 0, sizeof *it);
+    it->r.p = blob;
+    it->r.end = it->r.p + (blob ? len : 0);
+    if (len == 0 || blob == NULL) return KG_OK;
+    return kg_store__dec_u(&it->r, &it->left);
+}
+
+int kg_store__edges_next(kg_edge_iter *it)
+{
+    kg_edge_view *e = &it->cur;
+    kg_rd *r = &it->r;
+    uint64_t line, col, np;
+    size_t srclen;
+
+    if (it->left == 0) return r->p == r->end ? 0 : KG_ESTORE;
+    it->left--;
+    if (dec_cstr(r, 1, &e->src, &srclen) < 0 ||
+        dec_cstr(r, 1, &e->type, &e->typelen) < 0 ||
+        dec_cstr(r, 0, &e->dst, &e->dstlen) < 0 ||
+        kg_store__dec_u(r, &line) < 0 || kg_store__dec_u(r, &col) < 0 ||
+        kg_store__dec_u(r, &np) < 0 || np > (uint64_t)(r->end - r->p) ||
+        line > UINT32_MAX || col > UINT32_MAX)
+        return KG_ESTORE;
+    e->line = (uint32_t)line;
+    e->col = (uint32_t)col;
+    e->props = r->p;
+    e->nprops = (size_t)np;
+    r->p += np;
+    return 1;
 }

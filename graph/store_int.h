@@ -1,12 +1,14 @@
-/* store_int.h - private to the store files of graph/ (store.c, store_write.c,
- * store_load.c, store_read.c) and their white-box tests.
+/* store_int.h - private to the store files of graph/ (store*.c) and their
+ * white-box tests.
  *
  * The store keeps one SQLite file per dataset. Every record row (doc, node,
- * edge, diagnostic) carries the half-open version range [v_from, v_to) in
- * which it is valid, v_to NULL meaning "still valid". Loading a version is
- * then one sequential scan per table with a range test, and an incremental
- * sync touches only the rows of the paths it rewrites (found through partial
- * indexes on path_id WHERE v_to IS NULL).
+ * diagnostic) carries the half-open version range [v_from, v_to) in which
+ * it is valid, v_to NULL meaning "still valid". A document's edges live in
+ * one blob on its docs row (schema 2; store_codec.c), since they are valid
+ * exactly as long as that row. Loading a version is then one sequential
+ * scan per table with a range test, and an incremental sync touches only
+ * the rows of the paths it rewrites (found through partial indexes on
+ * path_id WHERE v_to IS NULL).
  *
  * All rows inserted while a version is open get rowids above the high-water
  * marks taken when it began (rowids are max+1 and nothing but the open
@@ -20,8 +22,15 @@
 
 #include "kg_graph.h"
 
-/* Schema version kept in PRAGMA user_version; migrations in store.c. */
-#define KG_STORE_SCHEMA 1
+/* Schema version kept in PRAGMA user_version; migrations in store.c and
+ * store_migrate.c. */
+#define KG_STORE_SCHEMA 2
+/* Page size of a new store (see kg_store_open). */
+#ifndef KG_STORE_PAGE_SIZE
+#define KG_STORE_PAGE_SIZE 16384
+#endif
+#define KG_STR_(x) #x
+#define KG_STR(x) KG_STR_(x)
 /* PRAGMA application_id of a kgsh store: 'kgsh' in ASCII. */
 #define KG_STORE_APP_ID 0x6b677368
 /* Readers (and a committing writer) wait this long for a lock before
@@ -50,8 +59,9 @@ enum {
 };
 
 /* The record tables that carry version ranges, in the order of
- * kg_store.mark. ORDER RECTABLE */
-enum { KG_RT_DOCS, KG_RT_NODES, KG_RT_EDGES, KG_RT_DIAGS, KG_RT__COUNT };
+ * kg_store.mark. ORDER RECTABLE (versions.mark_edges is unused since
+ * schema 2 and stays 0.) */
+enum { KG_RT_DOCS, KG_RT_NODES, KG_RT_DIAGS, KG_RT__COUNT };
 
 /* Cached prepared statements of the write path. ORDER STMT (store.c) */
 typedef enum {
@@ -60,27 +70,25 @@ typedef enum {
     KG_SQ_DOC_LIVE,
     KG_SQ_DOC_ADD,
     KG_SQ_DOC_END,
+    KG_SQ_DOC_EDGES,
     KG_SQ_NODE_OLD,
     KG_SQ_NODE_END,
     KG_SQ_NODE_ADD,
-    KG_SQ_EDGE_OLD,
-    KG_SQ_EDGE_END,
-    KG_SQ_EDGE_ADD,
     KG_SQ_DIAG_END,
     KG_SQ_DIAG_ADD,
     KG_SQ_DOC_UNDO,
     KG_SQ_NODE_UNDO,
-    KG_SQ_EDGE_UNDO,
     KG_SQ_DIAG_UNDO,
     KG_SQ_DOC_REOPEN,
     KG_SQ_NODE_REOPEN,
-    KG_SQ_EDGE_REOPEN,
     KG_SQ_DIAG_REOPEN,
     KG_SQ_DOC_ENDED_NOW,
     KG_SQ_NODE_END_ALL,
-    KG_SQ_EDGE_END_ALL,
     KG_SQ__COUNT
 } kg_store_sq;
+
+/* Scratch buffers of put_doc, reused from document to document. */
+enum { KG_ENC_LABELS, KG_ENC_PROPS, KG_ENC_KEY, KG_ENC_EDGES, KG_ENC__COUNT };
 
 struct kg_store {
     sqlite3 *db;
@@ -92,7 +100,7 @@ struct kg_store {
     int64_t cnt[KG_CNT__COUNT]; /* changes of cur so far                  */
     int64_t fts_eager; /* KG_STORE_FTS_EAGER; tests lower it             */
     sqlite3_stmt *sq[KG_SQ__COUNT];
-    kg_buf enc[3]; /* scratch encodings reused by put_doc            */
+    kg_buf enc[KG_ENC__COUNT]; /* scratch encodings reused by put_doc */
 };
 
 /* ---- store.c ---- */
@@ -137,10 +145,11 @@ int kg_store__path_id(kg_store *st, const char *path, int64_t *id, int *fresh,
  * reopen what it ended, take back its counts) so that a path written twice
  * in one version ends up as if written once. */
 int kg_store__undo_path(kg_store *st, int64_t path_id, kg_error *err);
-/* The live doc row of path_id (*doc = 0 when none), after undoing what the
- * open version already did to that path, if anything. */
+/* The live doc row of path_id (*doc = 0 when none) and its edge count,
+ * after undoing what the open version already did to that path, if
+ * anything. */
 int kg_store__prepare_path(kg_store *st, int64_t path_id, int64_t *doc,
-                           kg_error *err);
+                           int64_t *nedges, kg_error *err);
 
 /* ---- store_fts.c ---- */
 
@@ -153,6 +162,64 @@ int kg_store__fts_commit(kg_store *st, kg_error *err);
 /* Before rows with rowid > above are deleted (a draft being replaced):
  * take those of them that were indexed out of the index. */
 int kg_store__fts_forget(kg_store *st, int64_t above, kg_error *err);
+
+/* ---- store_codec.c: the binary encodings of schema 2 ---- */
+
+/* A read cursor over an encoding. */
+typedef struct {
+    const unsigned char *p, *end;
+} kg_rd;
+
+/* Append v; KG_ETYPE for a node, relationship or path, KG_ENOMEM. */
+int kg_store__enc_value(kg_buf *b, const kg_value *v);
+/* Append a record's properties sorted by key, the last of equal keys
+ * winning; nothing at all when n is 0. src names the file in messages
+ * (in the text: err->source would outlive the document it points into). */
+int kg_store__enc_props(kg_buf *b, const kg_prop *props, uint32_t n,
+                        const char *src, kg_error *err);
+/* Append a label list; nothing when n is 0. */
+int kg_store__enc_labels(kg_buf *b, char *const *labels, uint32_t n);
+/* Append a varint (the edge count that opens an edge encoding). */
+void kg_store__enc_count(kg_buf *b, uint64_t n);
+/* Append one edge; prev is the edge written before it (NULL for the
+ * first), props its encoded properties (may be empty). */
+int kg_store__enc_edge(kg_buf *b, const kg_edge_rec *e,
+                       const kg_edge_rec *prev, const kg_buf *props);
+
+/* Decoders: KG_ESTORE for a malformed encoding, KG_ENOMEM. */
+int kg_store__dec_u(kg_rd *r, uint64_t *out);
+int kg_store__dec_bytes(kg_rd *r, const char **s, size_t *len);
+int kg_store__dec_value(kg_rd *r, kg_value *out);
+/* One (key, value) of a property encoding, after its count (dec_u). */
+int kg_store__dec_prop(kg_rd *r, const char **key, size_t *klen, kg_value *v);
+
+/* One edge of an edge encoding. The strings point into the blob and are
+ * NUL-terminated there; valid while the blob is. */
+typedef struct {
+    const char *src, *type, *dst;
+    size_t typelen, dstlen;
+    const unsigned char *props; /* property encoding, nprops bytes */
+    size_t nprops;
+    uint32_t line, col;
+} kg_edge_view;
+
+typedef struct {
+    kg_rd r;
+    uint64_t left;
+    kg_edge_view cur;
+} kg_edge_iter;
+
+/* Start reading an edge encoding (NULL / empty = no edges). */
+int kg_store__edges_open(kg_edge_iter *it, const void *blob, size_t len);
+/* 1 with it->cur filled, 0 at the end, KG_ESTORE when malformed. */
+int kg_store__edges_next(kg_edge_iter *it);
+
+/* ---- store_migrate.c ---- */
+
+/* The data part of the schema 1 -> 2 upgrade, run inside its transaction
+ * after the tables gained their new columns: re-encode labels and
+ * properties, fold the edges table into docs.edges. */
+int kg_store__migrate_v2(kg_store *st, kg_error *err);
 
 /* ---- store_load.c ---- */
 

@@ -473,18 +473,24 @@ static void edge_end_diag(dlist *l, kg_graph *g, int64_t pid, uint32_t line,
     }
 }
 
-static void edge_diags(sqlite3_stmt *s, kg_graph *g, dlist *l)
+/* The edges of one doc row: KG_ESTORE when its encoding is malformed. */
+static int edge_diags(sqlite3_stmt *s, kg_graph *g, dlist *l)
 {
     int64_t pid = sqlite3_column_int64(s, 0);
-    const char *src = (const char *)sqlite3_column_text(s, 1);
-    const char *type = (const char *)sqlite3_column_text(s, 2);
-    const char *dst = (const char *)sqlite3_column_text(s, 3);
-    uint32_t line = (uint32_t)sqlite3_column_int64(s, 4);
-    uint32_t col = (uint32_t)sqlite3_column_int64(s, 5);
+    const void *blob = sqlite3_column_blob(s, 1);
+    kg_edge_iter it;
+    int rc;
 
-    if (!valid_pid(l->paths, pid) || !src || !type || !dst) return;
-    edge_end_diag(l, g, pid, line, col, type, src, dst, 1);
-    edge_end_diag(l, g, pid, line, col, type, dst, src, 0);
+    if (!valid_pid(l->paths, pid)) return KG_OK;
+    if (kg_store__edges_open(&it, blob, (size_t)sqlite3_column_bytes(s, 1)) <
+        0)
+        return KG_ESTORE;
+    while ((rc = kg_store__edges_next(&it)) == 1) {
+        const kg_edge_view *e = &it.cur;
+        edge_end_diag(l, g, pid, e->line, e->col, e->type, e->src, e->dst, 1);
+        edge_end_diag(l, g, pid, e->line, e->col, e->type, e->dst, e->src, 0);
+    }
+    return rc < 0 ? KG_ESTORE : KG_OK;
 }
 
 /* Run one diagnostics query over the rows valid at vid. kind: 0 parse
@@ -496,8 +502,8 @@ static int diag_scan(kg_store *st, int64_t vid, int kind, kg_graph *g, dlist *l,
         "SELECT path_id, line, col, severity, msg FROM diags "
         "WHERE" KG_STORE_VALID_AT,
         "SELECT path_id, key, line FROM nodes WHERE" KG_STORE_VALID_AT,
-        "SELECT path_id, src, type, dst, line, col FROM edges "
-        "WHERE" KG_STORE_VALID_AT,
+        "SELECT path_id, edges FROM docs WHERE" KG_STORE_VALID_AT
+        "AND edges IS NOT NULL",
     };
     sqlite3_stmt *s = NULL;
     int rc, error = kg_store__prepare(st, &s, sql[kind], err);
@@ -512,8 +518,14 @@ static int diag_scan(kg_store *st, int64_t vid, int kind, kg_graph *g, dlist *l,
             continue;
         }
         if (kind == 2) {
-            edge_diags(s, g, l);
-            continue;
+            if (edge_diags(s, g, l) == KG_OK) continue;
+            sqlite3_finalize(s);
+            return kg_error_set(err, KG_ESTORE, st->path, (kg_span){0, 0},
+                                "the store file is corrupt: the stored "
+                                "edges of '%s' cannot be read",
+                                valid_pid(l->paths, pid)
+                                    ? l->paths->name[pid]
+                                    : "?");
         }
         msg = (const char *)sqlite3_column_text(s, 4);
         if (!valid_pid(l->paths, pid)) continue;

@@ -18,7 +18,11 @@
 #include "store_int.h"
 
 static const char *const rt_name[KG_RT__COUNT] = {
-    "docs", "nodes", "edges", "diags" /* ORDER RECTABLE */
+    "docs", "nodes", "diags" /* ORDER RECTABLE */
+};
+/* What reopening a row of each table resets besides v_to. */
+static const char *const rt_reopen[KG_RT__COUNT] = {
+    ", e_gone=0", ", gone=0", "" /* ORDER RECTABLE */
 };
 
 /* Step a write statement to completion and release its bindings at once, so
@@ -71,7 +75,7 @@ static int drop_draft(kg_store *st, kg_error *err)
 
     error = kg_store__prepare(st, &s,
                               "SELECT id, draft, mark_docs, mark_nodes,"
-                              " mark_edges, mark_diags FROM versions"
+                              " mark_diags FROM versions"
                               " ORDER BY id DESC LIMIT 1",
                               err);
     if (error < 0) return error;
@@ -90,9 +94,7 @@ static int drop_draft(kg_store *st, kg_error *err)
 
     for (i = 0; i < KG_RT__COUNT && error == KG_OK; i++) {
         snprintf(sql, sizeof sql, "UPDATE %s SET v_to=NULL%s WHERE v_to=%lld",
-                 rt_name[i],
-                 i == KG_RT_NODES || i == KG_RT_EDGES ? ", gone=0" : "",
-                 (long long)vid);
+                 rt_name[i], rt_reopen[i], (long long)vid);
         error = kg_store__exec(st, sql, "replacing the draft version", err);
     }
     if (error < 0) return error;
@@ -116,8 +118,8 @@ static int add_version(kg_store *st, const kg_version_info *meta, kg_error *err)
     error = kg_store__prepare(
         st, &s,
         "INSERT INTO versions(commit_id, source, ref, author, message, time,"
-        " synced_at, draft, mark_docs, mark_nodes, mark_edges, mark_diags)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+        " synced_at, draft, mark_docs, mark_nodes, mark_diags)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
         err);
     if (error < 0) return error;
     kg_store__bind_text(s, 1, meta ? meta->commit : "");
@@ -216,21 +218,24 @@ int kg_store__path_id(kg_store *st, const char *path, int64_t *id, int *fresh,
     return KG_OK;
 }
 
-/* The live doc row of the path: *doc = 0 when none, *from its v_from. */
+/* The live doc row of the path: *doc = 0 when none, *from its v_from,
+ * *nedges its edge count. */
 static int live_doc(kg_store *st, int64_t pid, int64_t *doc, int64_t *from,
-                    kg_error *err)
+                    int64_t *nedges, kg_error *err)
 {
     sqlite3_stmt *s = kg_store__sq(st, KG_SQ_DOC_LIVE, err);
     int rc;
 
     *doc = 0;
     *from = 0;
+    *nedges = 0;
     if (s == NULL) return err ? err->code : KG_ESTORE;
     sqlite3_bind_int64(s, 1, pid);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         *doc = sqlite3_column_int64(s, 0);
         *from = sqlite3_column_int64(s, 1);
+        *nedges = sqlite3_column_int64(s, 2);
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -240,7 +245,8 @@ static int live_doc(kg_store *st, int64_t pid, int64_t *doc, int64_t *from,
 }
 
 /* Take back the counts the open version's earlier write of pid added:
- * rows it inserted (added / changed) and rows it ended without successor. */
+ * rows it inserted (added / changed) and rows it ended without successor;
+ * for edges, the counts kept on the doc rows it inserted and ended. */
 static int uncount_path(kg_store *st, int64_t pid, kg_error *err)
 {
     static const int which[KG_CNT__COUNT] = {
@@ -258,12 +264,12 @@ static int uncount_path(kg_store *st, int64_t pid, kg_error *err)
         "  AND v_from=?2 AND chg=2),"
         " (SELECT count(*) FROM nodes WHERE v_to=?2 AND path_id=?1"
         "  AND gone=1),"
-        " (SELECT count(*) FROM edges WHERE path_id=?1 AND v_to IS NULL"
-        "  AND v_from=?2 AND chg=1),"
-        " (SELECT count(*) FROM edges WHERE path_id=?1 AND v_to IS NULL"
-        "  AND v_from=?2 AND chg=2),"
-        " (SELECT count(*) FROM edges WHERE v_to=?2 AND path_id=?1"
-        "  AND gone=1)",
+        " (SELECT coalesce(sum(e_added), 0) FROM docs WHERE path_id=?1"
+        "  AND v_to IS NULL AND v_from=?2),"
+        " (SELECT coalesce(sum(e_changed), 0) FROM docs WHERE path_id=?1"
+        "  AND v_to IS NULL AND v_from=?2),"
+        " (SELECT coalesce(sum(e_gone), 0) FROM docs WHERE v_to=?2"
+        "  AND path_id=?1)",
         err);
     if (error < 0) return error;
     sqlite3_bind_int64(s, 1, pid);
@@ -281,9 +287,8 @@ static int uncount_path(kg_store *st, int64_t pid, kg_error *err)
 int kg_store__undo_path(kg_store *st, int64_t pid, kg_error *err)
 {
     static const kg_store_sq steps[] = {
-        KG_SQ_DOC_UNDO,    KG_SQ_NODE_UNDO,   KG_SQ_EDGE_UNDO,
-        KG_SQ_DIAG_UNDO,   KG_SQ_DOC_REOPEN,  KG_SQ_NODE_REOPEN,
-        KG_SQ_EDGE_REOPEN, KG_SQ_DIAG_REOPEN,
+        KG_SQ_DOC_UNDO,   KG_SQ_NODE_UNDO,   KG_SQ_DIAG_UNDO,
+        KG_SQ_DOC_REOPEN, KG_SQ_NODE_REOPEN, KG_SQ_DIAG_REOPEN,
     };
     size_t i;
     int error;
@@ -301,13 +306,14 @@ int kg_store__undo_path(kg_store *st, int64_t pid, kg_error *err)
 }
 
 int kg_store__prepare_path(kg_store *st, int64_t pid, int64_t *doc,
-                           kg_error *err)
+                           int64_t *nedges, kg_error *err)
 {
     sqlite3_stmt *s;
     int64_t from;
     int rc, touched, error;
 
-    if ((error = live_doc(st, pid, doc, &from, err)) < 0) return error;
+    if ((error = live_doc(st, pid, doc, &from, nedges, err)) < 0)
+        return error;
     touched = *doc != 0 && from == st->cur;
     if (*doc == 0) {
         s = kg_store__sq(st, KG_SQ_DOC_ENDED_NOW, err);
@@ -323,15 +329,14 @@ int kg_store__prepare_path(kg_store *st, int64_t pid, int64_t *doc,
     }
     if (!touched) return KG_OK;
     if ((error = kg_store__undo_path(st, pid, err)) < 0) return error;
-    return live_doc(st, pid, doc, &from, err);
+    return live_doc(st, pid, doc, &from, nedges, err);
 }
 
 int kg_store_remove_doc(kg_store *st, const char *path, kg_error *err)
 {
-    static const kg_store_sq ends[] = {KG_SQ_NODE_END_ALL, KG_SQ_EDGE_END_ALL,
-                                       KG_SQ_DIAG_END};
+    static const kg_store_sq ends[] = {KG_SQ_NODE_END_ALL, KG_SQ_DIAG_END};
     sqlite3_stmt *s;
-    int64_t pid, doc;
+    int64_t pid, doc, nedges;
     size_t i;
     int fresh, error;
 
@@ -339,7 +344,8 @@ int kg_store_remove_doc(kg_store *st, const char *path, kg_error *err)
     if ((error = kg_store__path_id(st, path, &pid, &fresh, 0, err)) < 0)
         return error;
     if (pid == 0) return KG_OK; /* never stored: nothing to end */
-    if ((error = kg_store__prepare_path(st, pid, &doc, err)) < 0) return error;
+    if ((error = kg_store__prepare_path(st, pid, &doc, &nedges, err)) < 0)
+        return error;
     if (doc == 0) return KG_OK;
     for (i = 0; i < sizeof ends / sizeof ends[0]; i++) {
         if ((s = kg_store__sq(st, ends[i], err)) == NULL)
@@ -348,15 +354,19 @@ int kg_store_remove_doc(kg_store *st, const char *path, kg_error *err)
         sqlite3_bind_int64(s, 2, st->cur);
         error = kg_store__step_done(st, s, "removing a document", err);
         if (error < 0) return error;
-        if (i < 2)
-            st->cnt[i == 0 ? KG_CNT_NODES_REMOVED : KG_CNT_EDGES_REMOVED] +=
-                sqlite3_changes(st->db);
+        if (ends[i] == KG_SQ_NODE_END_ALL)
+            st->cnt[KG_CNT_NODES_REMOVED] += sqlite3_changes(st->db);
     }
+    /* Every edge of the document goes with its row. */
     if ((s = kg_store__sq(st, KG_SQ_DOC_END, err)) == NULL)
         return err ? err->code : KG_ESTORE;
     sqlite3_bind_int64(s, 1, doc);
     sqlite3_bind_int64(s, 2, st->cur);
-    return kg_store__step_done(st, s, "removing a document", err);
+    sqlite3_bind_int64(s, 3, nedges);
+    if ((error = kg_store__step_done(st, s, "removing a document", err)) < 0)
+        return error;
+    st->cnt[KG_CNT_EDGES_REMOVED] += nedges;
+    return KG_OK;
 }
 
 /* ---- commit / rollback ---- */

@@ -60,8 +60,25 @@ static int type_err(kg_exec *x, const ast_expr *call, const kg_value *v)
                          kg_value_type_name(v->type));
 }
 
+/* count(DISTINCT n.id) where n.id is the node key: distinct keys are
+ * distinct nodes, so the set holds node ids, not strings. */
+static int node_key_arg(kg_exec *x, const ast_expr *call, int by_node,
+                        kg_value *v)
+{
+    const ast_expr *e = call->args[0];
+    const kg_value *n;
+    if (!by_node || call->op != KG_AGG_COUNT || !(call->flags & AST_F_DISTINCT) ||
+        e->kind != AST_E_PROP || !(e->flags & AST_F_ISID) ||
+        e->a->kind != AST_E_VAR)
+        return 0;
+    n = &x->row[e->a->slot];
+    if (n->type != KG_VNODE) return 0;
+    *v = kg_qv__real_key(x, n->u.id) ? *n : KG_NULL_VALUE;
+    return 1;
+}
+
 static int update(kg_exec *x, const ast_expr *call, agg_state *a,
-                  int64_t *count)
+                  int64_t *count, int by_node)
 {
     kg_value v;
     int rc = KG_OK, added;
@@ -70,7 +87,9 @@ static int update(kg_exec *x, const ast_expr *call, agg_state *a,
         (*count)++;
         return KG_OK;
     }
-    if ((rc = kg_expr__eval(x, call->args[0], &v)) < 0) return rc;
+    if (!node_key_arg(x, call, by_node, &v) &&
+        (rc = kg_expr__eval(x, call->args[0], &v)) < 0)
+        return rc;
     if (v.type == KG_VNULL) return KG_OK;
     if (call->flags & AST_F_DISTINCT) {
         if (!a->seen && !(a->seen = kg_calloc(1, sizeof *a->seen))) goto oom;
@@ -280,7 +299,7 @@ static int consume(op_agg *g, kg_exec *x)
         if (added && (rc = add_group_states(g, x)) < 0) return rc;
         for (i = 0; i < g->s.naggs; i++)
             if ((rc = update(x, g->s.aggs[i], &g->st[pos * g->s.naggs + i],
-                             &g->counts[pos * g->s.naggs + i])) < 0)
+                             &g->counts[pos * g->s.naggs + i], g->by_node)) < 0)
                 return rc;
         if ((rc = kg_exec__tick(x)) < 0) return rc;
     }

@@ -164,7 +164,8 @@ static int varlen_next(kg_op *op, kg_exec *x)
             o->depth++;
             o->st[o->depth].node = other;
             o->st[o->depth].edge = e;
-            frame_open(o, x, &o->st[o->depth]);
+            if (o->depth < o->maxd) /* a frame at the last hop never expands */
+                frame_open(o, x, &o->st[o->depth]);
             if ((uint32_t)o->depth >= o->s.min && dst_ok(o, x, other))
                 return emit(o, x);
         }

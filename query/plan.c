@@ -164,9 +164,9 @@ static int plan_clause(kg_plan *p, kg_op **cur, ast_clause *c)
         p->pending_write = 1;
     switch (c->kind) {
     case AST_C_MATCH:
-        if (!c->optional) return kg_plan__match(p, cur, c->pat, c->where, 0);
+        if (!c->optional) return kg_plan__match(p, cur, c->pat, c->where);
         if (!(inner = kg_op_new_once())) return nomem(p, c->span);
-        if (kg_plan__match(p, &inner, c->pat, c->where, 1) < 0) {
+        if (kg_plan__match(p, &inner, c->pat, c->where) < 0) {
             kg_op_free(inner);
             return p->err->code;
         }
@@ -194,7 +194,7 @@ static int plan_clause(kg_plan *p, kg_op **cur, ast_clause *c)
             make_eager(p, cur, c->span) < 0)
             return p->err->code;
         if (!(inner = kg_op_new_once())) return nomem(p, c->span);
-        if (kg_plan__match(p, &inner, c->pat, NULL, 1) < 0) {
+        if (kg_plan__match(p, &inner, c->pat, NULL) < 0) {
             kg_op_free(inner);
             return p->err->code;
         }

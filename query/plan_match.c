@@ -519,7 +519,7 @@ static int plan_path(mctx *m, kg_op **cur, const ast_path *path)
 }
 
 int kg_plan__match(kg_plan *p, kg_op **cur, const ast_pattern *pat,
-                   const ast_expr *where, int optional_scope)
+                   const ast_expr *where)
 {
     mctx m;
     uint32_t i, j, pass;
@@ -558,7 +558,6 @@ int kg_plan__match(kg_plan *p, kg_op **cur, const ast_pattern *pat,
             if (!!pat->paths[i]->shortest == (int)pass &&
                 plan_path(&m, cur, pat->paths[i]) < 0)
                 return p->err && p->err->code ? p->err->code : KG_ENOMEM;
-    (void)optional_scope;
     return place(&m, cur, 1);
 }
 
@@ -594,7 +593,7 @@ int kg_plan__expr(kg_plan *p, const ast_expr *ce)
         } else if (!(sub = kg_op_new_once())) {
             rc = kg_plan__fail(p, KG_ENOMEM, e->span, "out of memory");
         } else {
-            rc = kg_plan__match(p, &sub, e->pat, e->b, 0);
+            rc = kg_plan__match(p, &sub, e->pat, e->b);
         }
         memcpy(p->bound, saved, p->nslots);
         if (rc < 0) {

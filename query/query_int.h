@@ -17,6 +17,18 @@
 
 /* ============================ execution state =========================== */
 
+/* Per-query memo of per-node facts, sized by the nodes actually asked
+ * about rather than by the graph, so a one-hop query pays for a few
+ * entries, not for every node (qvalue.c). Entries come in zeroed chunks
+ * of KG_CHUNK nodes (n / KG_CHUNK), found through an open-addressing
+ * hash; a chunk never moves, so pointers into it stay valid. */
+#define KG_CHUNK 64u
+typedef struct {
+    uint64_t *keys;         /* chunk number + 1; 0 marks a free slot       */
+    void **chunks;
+    size_t cap, used;       /* cap: a power of two, or 0 before first use */
+} kg_chunkmap;
+
 struct kg_exec {
     kg_graph *g;
     const kg_query_env *env;
@@ -34,12 +46,9 @@ struct kg_exec {
     kg_atom id_atom;        /* "id", or KG_NONE while no element has one    */
     void *regex_cache;      /* expr_string.c                               */
     int64_t version;        /* the store version x->g was loaded from      */
-    kg_value *keyvals;      /* node key strings as values, by node id      */
-    size_t nkeyvals;
-    kg_id *keyused;         /* the entries of keyvals filled so far        */
-    size_t nkeyused, capkeyused;
-    uint8_t *keykind;       /* per node: 0 unknown, 1 real key, 2 generated */
-    size_t nkeykind;
+    kg_chunkmap keyvals;    /* node key strings as values (qvalue.c)       */
+    kg_chunkmap keykind;    /* per node: 0 unknown, 1 real key, 2 generated */
+    size_t keylimit;        /* nodes that existed when keykind was started */
     kg_value *atomvals;     /* label / type names as string values, by atom */
     size_t natomvals;
 };
@@ -251,7 +260,7 @@ int kg_plan_build(kg_plan *p, const ast_stmt *s, kg_op **out,
                   int32_t **colslots, const char ***colnames, uint32_t *ncols);
 /** Plan one MATCH pattern on top of cur (plan_match.c). where may be NULL. */
 int kg_plan__match(kg_plan *p, kg_op **cur, const ast_pattern *pat,
-                   const ast_expr *where, int optional_scope);
+                   const ast_expr *where);
 /** Plan the clauses of a query (or EXISTS subquery) over a new Argument. */
 int kg_plan__query(kg_plan *p, const ast_query *q, kg_op **out);
 /** Plan the sub-plans of pattern expressions inside e (plan_match.c). */

@@ -207,33 +207,87 @@ int kg_qv__generated_key(const char *key)
     return key[0] == '_' && key[1] == ':';
 }
 
-/* Node keys as string values, made once per node and query. The array is
- * sized for the graph when first needed and never moves, so the pointers
- * handed out stay valid; nodes created later have generated keys, which
- * are never exposed. Only the entries filled are released at the end. */
+/* The slot of chunk number key in m: its own, or the free one to fill. */
+static size_t chunk_slot(const kg_chunkmap *m, uint64_t key)
+{
+    size_t mask = m->cap - 1;
+    /* Fibonacci hashing: consecutive chunk numbers spread over the table */
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+    while (m->keys[i] && m->keys[i] != key) i = (i + 1) & mask;
+    return i;
+}
+
+static int chunk_grow(kg_chunkmap *m)
+{
+    kg_chunkmap bigger = {0};
+    size_t i, j;
+    bigger.cap = m->cap ? m->cap * 2 : 16;
+    bigger.keys = kg_calloc(bigger.cap, sizeof *bigger.keys);
+    bigger.chunks = kg_malloc(bigger.cap * sizeof *bigger.chunks);
+    if (!bigger.keys || !bigger.chunks) {
+        kg_free(bigger.keys);
+        kg_free(bigger.chunks);
+        return KG_ENOMEM;
+    }
+    for (i = 0; i < m->cap; i++) {
+        if (!m->keys[i]) continue;
+        j = chunk_slot(&bigger, m->keys[i]);
+        bigger.keys[j] = m->keys[i];
+        bigger.chunks[j] = m->chunks[i];
+    }
+    bigger.used = m->used;
+    kg_free(m->keys);
+    kg_free(m->chunks);
+    *m = bigger;
+    return KG_OK;
+}
+
+/* Node n's chunk in m, adding a zeroed one of size bytes when absent;
+ * NULL when out of memory. The table grows at half load so probes stay
+ * short; only the chunk pointers move when it does, never the chunks. */
+static void *chunk_at(kg_chunkmap *m, kg_id n, size_t size)
+{
+    uint64_t key = (uint64_t)n / KG_CHUNK + 1;
+    size_t i;
+    if (m->cap) {
+        i = chunk_slot(m, key);
+        if (m->keys[i]) return m->chunks[i];
+    }
+    if ((m->used + 1) * 2 > m->cap && chunk_grow(m) < 0) return NULL;
+    i = chunk_slot(m, key);
+    if (!(m->chunks[i] = kg_calloc(1, size))) return NULL;
+    m->keys[i] = key;
+    m->used++;
+    return m->chunks[i];
+}
+
+static void chunk_free(kg_chunkmap *m)
+{
+    size_t i;
+    for (i = 0; i < m->cap; i++)
+        if (m->keys[i]) kg_free(m->chunks[i]);
+    kg_free(m->keys);
+    kg_free(m->chunks);
+    memset(m, 0, sizeof *m);
+}
+
+/* Node keys as string values, made once per node and query, so `.id` over
+ * many rows copies each key once. Kept in a kg_chunkmap: a one-hop query
+ * touches a chunk or two, and a value never moves once handed out. Nodes
+ * created by the query have generated keys, which are never exposed. */
 static const kg_value *key_value(kg_exec *x, kg_id n)
 {
     const char *key = kg_graph_node_key(x->g, n);
+    kg_value *chunk, *v;
     if (!key || kg_qv__generated_key(key)) return NULL;
-    if (!x->keyvals) {
-        size_t cap = kg_graph_cap(x->g, KG_NODE);
-        if (!(x->keyvals = kg_calloc(cap + 1, sizeof *x->keyvals))) return NULL;
-        x->nkeyvals = cap;
+    if (!(chunk = chunk_at(&x->keyvals, n, KG_CHUNK * sizeof *chunk)))
+        return NULL;
+    v = &chunk[n % KG_CHUNK];
+    if (v->type == KG_VNULL) {
+        *v = kg_value_string(key, strlen(key));
+        if (v->type == KG_VNULL) return NULL;
     }
-    if (n >= x->nkeyvals) return NULL;
-    if (x->keyvals[n].type == KG_VNULL) {
-        if (x->nkeyused == x->capkeyused) {
-            size_t cap = x->capkeyused ? x->capkeyused * 2 : 64;
-            kg_id *u = kg_realloc(x->keyused, cap * sizeof *u);
-            if (!u) return NULL;
-            x->keyused = u;
-            x->capkeyused = cap;
-        }
-        x->keyvals[n] = kg_value_string(key, strlen(key));
-        if (x->keyvals[n].type == KG_VNULL) return NULL;
-        x->keyused[x->nkeyused++] = n;
-    }
-    return &x->keyvals[n];
+    return v;
 }
 
 const kg_value *kg_qv__prop(kg_exec *x, kg_elem kind, kg_id id, kg_atom key,
@@ -269,35 +323,33 @@ plain:
 
 int kg_qv__real_key(kg_exec *x, kg_id n)
 {
-    if (!x->keykind) {
-        size_t cap = kg_graph_cap(x->g, KG_NODE);
-        if (!(x->keykind = kg_calloc(cap + 1, 1))) return 0;
-        x->nkeykind = cap;
-    }
-    if (n >= x->nkeykind) return 0; /* created by this query: generated */
-    if (!x->keykind[n]) {
+    uint8_t *kind;
+    if (!x->keykind.cap) x->keylimit = kg_graph_cap(x->g, KG_NODE);
+    if (n >= x->keylimit) return 0; /* created by this query: generated */
+    if (!(kind = chunk_at(&x->keykind, n, KG_CHUNK))) return 0;
+    kind += n % KG_CHUNK;
+    if (!*kind) {
         const char *key = kg_graph_node_key(x->g, n);
-        x->keykind[n] = key && !kg_qv__generated_key(key) ? 1 : 2;
+        *kind = key && !kg_qv__generated_key(key) ? 1 : 2;
     }
-    return x->keykind[n] == 1;
+    return *kind == 1;
 }
 
 void kg_qv__cache_free(kg_exec *x)
 {
-    size_t i;
-    kg_free(x->keykind);
-    x->keykind = NULL;
-    x->nkeykind = 0;
+    size_t i, j;
+    for (i = 0; i < x->keyvals.cap; i++) {
+        kg_value *chunk = x->keyvals.chunks[i];
+        if (!x->keyvals.keys[i]) continue;
+        for (j = 0; j < KG_CHUNK; j++) kg_value_release(&chunk[j]);
+    }
+    chunk_free(&x->keyvals);
+    chunk_free(&x->keykind);
+    x->keylimit = 0;
     for (i = 0; i < x->natomvals; i++) kg_value_release(&x->atomvals[i]);
     kg_free(x->atomvals);
     x->atomvals = NULL;
     x->natomvals = 0;
-    for (i = 0; i < x->nkeyused; i++) kg_value_release(&x->keyvals[x->keyused[i]]);
-    kg_free(x->keyvals);
-    kg_free(x->keyused);
-    x->keyvals = NULL;
-    x->keyused = NULL;
-    x->nkeyvals = x->nkeyused = x->capkeyused = 0;
 }
 
 typedef struct {

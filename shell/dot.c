@@ -144,7 +144,7 @@ static int dot_timer(kg_shell *sh, int argc, char **argv, const char *rest)
 }
 
 /* DOT-COMMAND: .limit
- * USAGE: .limit ?rows|time|memory N?   (time in ms, memory in MiB; 0: none)
+ * USAGE: .limit ?BOUND N?   (BOUND: rows, time in ms, memory in MiB; 0: none)
  * The bounds go into every query's kg_query_env; the executor stops a
  * query that passes one with a message naming the bound. */
 static int dot_limit(kg_shell *sh, int argc, char **argv, const char *rest)
@@ -569,9 +569,10 @@ static const kg_dot_cmd kg_dot_cmds[] = {
     {"last", 2, 0, 0, dot_last, "", "show the last result again", 
      "In the current mode: run a query, then '.mode json' and '.last'.",
      KG_ARG_NONE, KG_ARG_NONE},
-    {"limit", 3, 0, 2, dot_limit, "?rows|time|memory N?",
+    {"limit", 3, 0, 2, dot_limit, "?BOUND N?",
      "bound every query's rows, time (ms) or memory (MiB); 0: none",
-     "With no argument, show the bounds. A query that passes one stops with\n"
+     "BOUND is rows, time (ms) or memory (MiB). With no argument, show the\n"
+     "bounds. A query that passes one stops with\n"
      "a message naming it; the defaults are no row or time bound and\n"
      "2048 MiB of memory.", KG_ARG_NONE, KG_ARG_NONE},
     {"log", 2, 0, 1, dot_log, "?N?", "versions, newest first", NULL,

@@ -344,7 +344,7 @@ static kg_graph *env_graph_at(void *payload, const char *rev, int64_t *vid,
                               kg_error *err)
 {
     kg_shell *sh = payload;
-    kg_graph *g;
+    kg_graph *g = NULL;
 
     if (kg_session__resolve(sh, rev, vid, err) < 0) return NULL;
     if (kg_session__graph(sh, *vid, &g, err) < 0) return NULL;
@@ -360,7 +360,7 @@ static int env_version_of(void *payload, const char *rev, int64_t *vid,
 
 int kg_session__env(kg_shell *sh, kg_query_env *env, kg_error *err)
 {
-    kg_graph *g;
+    kg_graph *g = NULL;
     int rc = kg_session__current(sh, &g, err);
 
     if (rc < 0) return rc;

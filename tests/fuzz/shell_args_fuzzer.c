@@ -9,7 +9,7 @@
  *      touches the disk whatever the words say;
  *   1  a dot-command line through kg_dot__run: the word splitter, command
  *      lookup by prefix, "did you mean", argument counts and the argument
- *      parsers of the commands that need no store (.mode, .headers,
+ *      parsers of the commands that need no store (.mode, .headers, .limit,
  *      .maxrows, .timer, .pager, .param, .params, .help, .last, .quit).
  *      Lines naming any other command are skipped here: they read or write
  *      files, sync, or need a store, and the shell tests cover them;
@@ -96,7 +96,7 @@ static int safe_command(const char *name)
 {
     static const char *const safe[] = {"mode", "headers", "maxrows", "timer",
                                        "pager", "param", "params", "help",
-                                       "last", "quit", "exit"};
+                                       "limit", "last", "quit", "exit"};
     size_t n, i, k, len = strlen(name);
     const kg_dot_cmd *t = kg_dot__table(&n), *c = NULL;
 

@@ -4,19 +4,20 @@
 #
 # gen_repo.py makes one repository per kind of hostile input (invalid YAML,
 # alias bombs, a big note, binary files, invalid UTF-8, NUL bytes, a note
-# with 10,000 links, link cycles and self-links, duplicate ids, names with
-# quotes, newlines, backslashes, ESC [2J and OSC 52, odd path names,
-# symlinks, submodules, a tree of 20,000 files, broken tables), each beside
-# a few ordinary notes. For each:
+# with 60,000 links in its front matter and 60,000 in its body, link cycles
+# and self-links, duplicate ids, names with quotes, newlines, backslashes,
+# ESC [2J and OSC 52, odd path names, symlinks, submodules, a tree of
+# 20,000 files, broken tables), each beside a few ordinary notes. For each:
 #   - `kgsh sync` exits 0 or 3 (data errors), is not killed by a signal,
-#     stays under a time and a memory bound (measured with /usr/bin/time
-#     when present; the address space is capped with prlimit --as unless
-#     kgsh is built with a sanitizer, which needs a huge one);
+#     stays under a time, a CPU and a memory bound (measured with
+#     /usr/bin/time when present; the address space is capped with
+#     prlimit --as unless kgsh is built with a sanitizer, which needs a
+#     huge one);
 #   - the ordinary notes are there;
 #   - `kgsh check` exits 0 or 3 and every diagnostic reads
 #     file:line:col: error|warning: text; the cases that must produce one do;
 #   - no C0/C1 control byte from a note reaches the output of `kgsh -c`
-#     (every output mode), `show KEY` for every node, `check`, `status`
+#     (every output mode), `show KEY` for up to 24 nodes, `check`, `status`
 #     and `log`;
 #   - the exports parse: `dot -Tsvg` prints no warning (graphs under 2,000
 #     nodes), GraphML is well-formed XML, JSON loads (python3).
@@ -24,20 +25,24 @@
 # Environment: KG_SLOW=1 adds a 100,000-file tree, a 100 MB note (over the
 # 64 MB limit: skipped with a diagnostic) and a note with 200,000 links
 # (over the 100,000-link limit). KG_HOSTILE_CASES limits the run to some
-# cases (space-separated names).
+# cases: space-separated names, each optionally NAME:SIZE (gen_repo.py's
+# --size), e.g. "many_files:100000 big_note:60".
 . "$(dirname "$0")/lib.sh"
 need git python3
 
 MAX_SECS=${KG_HOSTILE_MAX_SECS:-120}   # per sync, on a loaded CI machine
 MAX_RSS_KB=${KG_HOSTILE_MAX_RSS_KB:-786432}
+MAX_CPU=${KG_HOSTILE_MAX_CPU:-10}        # user CPU seconds per sync
 ASLIMIT=""
-if command -v prlimit >/dev/null 2>&1 && ! grep -q __asan_init "$KGSH"; then
+if grep -q __asan_init "$KGSH"; then
+    MAX_CPU=$((MAX_CPU * 5)) # a sanitizer build runs several times slower
+elif command -v prlimit >/dev/null 2>&1; then
     ASLIMIT="prlimit --as=$((2 * 1024 * 1024 * 1024))"
 fi
 TIMEV=""
-[ -x /usr/bin/time ] && TIMEV="/usr/bin/time -f %e:%M -o $T/timev"
+[ -x /usr/bin/time ] && TIMEV="/usr/bin/time -f %e:%M:%U -o $T/timev"
 
-cases=${KG_HOSTILE_CASES:-"invalid_yaml alias_bomb big_note binary invalid_utf8 nul_bytes many_links cycles duplicate_ids hostile_names odd_paths symlinks submodule many_files tables"}
+cases=${KG_HOSTILE_CASES:-"invalid_yaml alias_bomb big_note binary invalid_utf8 nul_bytes many_links:60000 cycles duplicate_ids hostile_names odd_paths symlinks submodule many_files tables"}
 # cases that must leave at least one diagnostic
 must_diag=" invalid_yaml alias_bomb binary invalid_utf8 nul_bytes duplicate_ids hostile_names symlinks submodule tables "
 tried=0 total_files=0
@@ -57,10 +62,13 @@ run_case() { # NAME SIZE
         >"$T/out" 2>&1
     rc=$?
     ms=$(( $(now_ms) - t0 ))
-    rss=?
-    [ -n "$TIMEV" ] && [ -f "$T/timev" ] && rss=$(tail -1 "$T/timev" | cut -d: -f2)
-    note "$label: $nfiles files, sync exit $rc in $ms ms, max RSS ${rss} KB"
-    figure "hostile $label" "$nfiles files, sync exit $rc, $ms ms, ${rss} KB"
+    rss=? cpu=?
+    if [ -n "$TIMEV" ] && [ -f "$T/timev" ]; then
+        rss=$(tail -1 "$T/timev" | cut -d: -f2)
+        cpu=$(tail -1 "$T/timev" | cut -d: -f3)
+    fi
+    note "$label: $nfiles files, sync exit $rc in $ms ms ($cpu s CPU), max RSS ${rss} KB"
+    figure "hostile $label" "$nfiles files, sync exit $rc, $ms ms, $cpu s CPU, ${rss} KB"
     if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
         fail "$label: sync exits $rc: $(head -c 400 "$T/out")"
         return
@@ -68,6 +76,9 @@ run_case() { # NAME SIZE
     ok
     if [ "$rss" != "?" ]; then
         check "$label: memory ${rss} KB over ${MAX_RSS_KB} KB" [ "$rss" -le "$MAX_RSS_KB" ]
+        # whole seconds of user CPU; a parse that goes quadratic on one
+        # note (a line of 60,000 link targets) shows here first
+        check "$label: ${cpu} s of CPU, over ${MAX_CPU} s" [ "${cpu%.*}" -lt "$MAX_CPU" ]
     fi
     check "$label: the ordinary notes are there" \
         [ "$("$KGSH" --db "$db" -c 'MATCH (n:Ok) RETURN count(n)' --no-headers 2>&1)" = 3 ]
@@ -147,8 +158,11 @@ EOF
 }
 
 total_diags=0
-for c in $cases; do
-    run_case "$c" 0
+for c in $cases; do # NAME or NAME:SIZE
+    case $c in
+    *:*) run_case "${c%%:*}" "${c#*:}" ;;
+    *) run_case "$c" 0 ;;
+    esac
 done
 if [ "$SLOW" = 1 ] && [ -z "${KG_HOSTILE_CASES:-}" ]; then
     run_case many_files 100000

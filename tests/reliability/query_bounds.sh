@@ -12,8 +12,8 @@
 #   - in the interactive shell (driven in tmux), Ctrl-C during the *1..10
 #     query prints "Interrupted." and the prompt comes back: the next
 #     query answers and .quit leaves with exit 0;
-#   - the query limits the engine has (kg_query_env max_rows, max_ms,
-#     max_mem) can be set from the shell: a known gap, reported.
+#   - `.limit rows|time|memory N` bounds a query: it stops with a message
+#     naming the bound, exit 1.
 . "$(dirname "$0")/lib.sh"
 need git
 
@@ -76,10 +76,29 @@ else
     note "under a sanitizer (or without prlimit): the memory cap case is skipped"
 fi
 
-# ---- limits from the shell ----
-"$KGSH" --help >"$T/help" 2>&1
-known SHELL-LIMITS "the shell lets a user set the query time, row and memory limits" \
-    grep -qiE 'time.?limit|timeout|mem(ory)?.?limit|row.?limit' "$T/help"
+# ---- limits from the shell (.limit rows|time|memory N) ----
+limit_case() { # BOUND N QUERY MESSAGE MAX_MS
+    t0=$(now_ms)
+    "$KGSH" --db "$DB" -c ".limit $1 $2
+$3;" >"$T/o" 2>"$T/e"
+    rc=$?
+    ms=$(( $(now_ms) - t0 ))
+    check ".limit $1 $2: exit 1, not $rc" [ "$rc" = 1 ]
+    check ".limit $1 $2: says '$4': $(head -c 200 "$T/e")" grep -q "$4" "$T/e"
+    check ".limit $1 $2: stops in time ($ms ms)" [ "$ms" -lt "$5" ]
+}
+limit_case rows 5 'UNWIND range(1, 100) AS x RETURN x' \
+    'more than 5 rows (the row limit)' 10000
+check ".limit rows 5: the five rows are printed" [ "$(grep -c '' "$T/o")" = 6 ]
+limit_case time 300 'MATCH p=(a)-[*1..10]-(b) RETURN count(p)' \
+    'longer than the time limit of 300 ms' 5000
+limit_case memory 16 'MATCH (a),(b),(c),(d) RETURN a, b, c, d ORDER BY a.name' \
+    'more than the memory limit' 10000
+"$KGSH" --db "$DB" -c '.limit' >"$T/o" 2>&1
+check ".limit alone shows the bounds" grep -q '^memory' "$T/o"
+"$KGSH" --db "$DB" -c '.limit bogus 1' >"$T/o" 2>&1
+check ".limit with a bad bound: exit 1 and Usage" \
+    one_of "$?:$(grep -c '^Usage: .limit' "$T/o")" 1:1
 
 # ---- Ctrl-C in the interactive shell ----
 if ! command -v tmux >/dev/null 2>&1; then

@@ -75,6 +75,26 @@ static void test_query_exec_proj__scoping(void)
     kg_graph_free(g);
 }
 
+/* grouping and count(DISTINCT) on n.id use the node key; generated keys
+ * (nodes made by CREATE) are no key at all: n.id is null for them */
+static void test_query_exec_proj__node_keys(void)
+{
+    kg_graph *g = kg_graph_new();
+    kg_error err;
+    kg_id a = kg_graph_node_add(g, "a", &err), b = kg_graph_node_add(g, "b", &err);
+    kg_atom t = kg_graph_atom(g, "T", 1);
+    kg_graph_edge_add(g, a, b, t, &err);
+    kg_graph_edge_add(g, a, b, t, &err);
+    kg_graph_edge_add(g, b, a, t, &err);
+    kg_free(qt_run(g, "CREATE (:X)-[:T]->(:X)"));
+    qt_check(g, "MATCH (n)-[r]-() RETURN n.id AS id, count(*) AS deg "
+                "ORDER BY deg DESC, id",
+             "'a' | 3\n'b' | 3\nnull | 2");
+    qt_check(g, "MATCH (n)--(m) RETURN count(DISTINCT m.id), count(m.id)",
+             "2 | 6");
+    kg_graph_free(g);
+}
+
 KG_TEST_LIST = {
     {"query::exec_proj::aggregates", test_query_exec_proj__aggregates},
     {"query::exec_proj::order_skip_limit",
@@ -82,6 +102,7 @@ KG_TEST_LIST = {
     {"query::exec_proj::distinct_and_union",
      test_query_exec_proj__distinct_and_union},
     {"query::exec_proj::scoping", test_query_exec_proj__scoping},
+    {"query::exec_proj::node_keys", test_query_exec_proj__node_keys},
     {NULL, NULL}};
 
 KG_TEST_MAIN

@@ -56,7 +56,7 @@ static void test_store_errors__bad_files(void)
     kg_assert(sql(path, "PRAGMA user_version=99;") == SQLITE_OK);
     kg_assert_int(kg_store_open(&st, path, 0, &err), KG_ESTORE);
     kg_assert_str(err.msg, "store schema 99 is newer than this kgsh "
-                           "understands (1); upgrade kgsh");
+                           "understands (2); upgrade kgsh");
     st_remove(path);
 }
 
@@ -68,8 +68,9 @@ static void test_store_errors__corrupt_pages(void)
     kg_error err;
     int64_t vid;
     struct stat sb;
+    unsigned char hdr[2];
     int fd, i;
-    off_t off;
+    off_t off, page;
 
     kg_assert(st_tmpfile(path, sizeof path, "kg.db") == 0);
     kg_assert_int(kg_store_open(&st, path, KG_STORE_CREATE, &err), KG_OK);
@@ -85,12 +86,16 @@ static void test_store_errors__corrupt_pages(void)
     kg_assert_int(kg_store_commit(st, &err), KG_OK);
     kg_store_close(st); /* checkpoints the WAL into the file */
 
-    /* Overwrite everything after the first page (the schema survives). */
+    /* Overwrite everything after the first page (the schema survives).
+     * The page size is the big-endian u16 at offset 16 of the header. */
     memset(junk, 0x5a, sizeof junk);
-    kg_assert(stat(path, &sb) == 0 && sb.st_size > 8192);
-    fd = open(path, O_WRONLY);
+    fd = open(path, O_RDWR);
     kg_assert(fd >= 0);
-    for (off = 4096; off < sb.st_size; off += 4096)
+    kg_assert(pread(fd, hdr, 2, 16) == 2);
+    page = ((off_t)hdr[0] << 8 | hdr[1]) == 1 ? 65536
+                                               : ((off_t)hdr[0] << 8 | hdr[1]);
+    kg_assert(stat(path, &sb) == 0 && sb.st_size > 2 * page);
+    for (off = page; off < sb.st_size; off += (off_t)sizeof junk)
         kg_assert(pwrite(fd, junk, sizeof junk, off) == (ssize_t)sizeof junk);
     close(fd);
 
