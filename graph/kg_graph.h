@@ -88,10 +88,11 @@ const char *kg_value_type_name(int type);
 
 /* ================================ json ================================ */
 
-/* JSON is the store's property encoding and an export format. Dates are
- * written as {"$date":"YYYY-MM-DD"} when typed is set, so that the store can
- * round-trip every kg_value type; plain strings otherwise. Nodes and rels
- * cannot be stored; the exporter writes them as keys. */
+/* JSON is an export format and how query parameters are given. Dates are
+ * written as {"$date":"YYYY-MM-DD"} when typed is set, so that typed JSON
+ * round-trips every storable kg_value type (the store used it up to its
+ * schema 1; it now has a binary encoding); plain strings otherwise. Nodes
+ * and rels cannot be stored; the exporter writes them as keys. */
 int kg_json_write(kg_buf *out, const kg_value *v, int typed);
 /** Parse one JSON value; trailing non-space is an error (KG_ESYNTAX). */
 int kg_json_parse(kg_value *out, const char *text, size_t len, int typed,

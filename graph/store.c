@@ -436,10 +436,20 @@ int kg_store_open(kg_store **out, const char *path, int flags, kg_error *err)
          * headers) and the load scans no slower.
          * WAL is persistent in the file; setting it on an existing WAL
          * store is a no-op. Needs no lock on a new, empty file. */
+        sqlite3_busy_timeout(st->db, 0);
         error = kg_store__exec(st,
                                "PRAGMA page_size=" KG_STR(KG_STORE_PAGE_SIZE)
                                "; PRAGMA journal_mode=WAL",
                                "opening", err);
+        sqlite3_busy_timeout(st->db, KG_STORE_BUSY_MS);
+        /* Only a store left in rollback mode by a first import
+         * (store_write.c) needs a lock for this, and while another process
+         * reads it the store works as it is: WAL comes back at a later
+         * open. So do not wait, and go on. */
+        if (error == KG_EBUSY) {
+            kg_error_clear(err);
+            error = KG_OK;
+        }
         if (error < 0) goto done;
     }
     error = kg_store__exec(st,

@@ -37,23 +37,49 @@
 
 /* ---- writing ---- */
 
+/* Varints are written straight into room reserved beforehand: a first
+ * import encodes millions of small fields, and a kg_buf_put call for each
+ * showed in profiles. A varint takes at most 10 bytes. */
+#define VARINT_MAX 10
+
+static unsigned char *wr_u(unsigned char *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+/* Room for extra more bytes: where to write, or NULL (b->oom set). */
+static unsigned char *room(kg_buf *b, size_t extra)
+{
+    if (kg_buf_grow(b, extra) < 0) return NULL;
+    return (unsigned char *)b->data + b->len;
+}
+
+/* Close a direct write that ended at p. */
+static void done_at(kg_buf *b, unsigned char *p)
+{
+    b->len = (size_t)((char *)p - b->data);
+    b->data[b->len] = '\0';
+}
+
 static void put_u(kg_buf *b, uint64_t v)
 {
-    unsigned char tmp[10];
-    size_t n = 0;
-
-    do {
-        unsigned char c = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        tmp[n++] = v ? (unsigned char)(c | 0x80) : c;
-    } while (v);
-    kg_buf_put(b, tmp, n);
+    unsigned char *p = room(b, VARINT_MAX);
+    if (p != NULL) done_at(b, wr_u(p, v));
 }
 
 static void put_bytes(kg_buf *b, const char *s, size_t len)
 {
-    put_u(b, len);
-    kg_buf_put(b, s, len);
+    unsigned char *p = room(b, VARINT_MAX + len);
+
+    if (p == NULL) return;
+    p = wr_u(p, len);
+    if (len) memcpy(p, s, len);
+    done_at(b, p + len);
 }
 
 int kg_store__enc_value(kg_buf *b, const kg_value *v)
@@ -64,7 +90,9 @@ int kg_store__enc_value(kg_buf *b, const kg_value *v)
     int rc;
 
     switch (v->type) {
-    case KG_VNULL: kg_buf_putc(b, KG_VNULL); break;
+    case KG_VNULL:
+        kg_buf_putc(b, KG_VNULL);
+        break;
     case KG_VBOOL:
         kg_buf_putc(b, KG_VBOOL);
         kg_buf_putc(b, v->u.b ? 1 : 0);
@@ -75,7 +103,8 @@ int kg_store__enc_value(kg_buf *b, const kg_value *v)
         break;
     case KG_VFLOAT:
         memcpy(&bits, &v->u.f, sizeof bits);
-        for (i = 0; i < 8; i++) f[i] = (unsigned char)(bits >> (8 * i));
+        for (i = 0; i < 8; i++)
+            f[i] = (unsigned char)(bits >> (8 * i));
         kg_buf_putc(b, KG_VFLOAT);
         kg_buf_put(b, f, 8);
         break;
@@ -100,7 +129,8 @@ int kg_store__enc_value(kg_buf *b, const kg_value *v)
                 return rc;
         }
         break;
-    default: return KG_ETYPE; /* nodes, relationships, paths */
+    default:
+        return KG_ETYPE; /* nodes, relationships, paths */
     }
     return b->oom ? KG_ENOMEM : KG_OK;
 }
@@ -145,8 +175,8 @@ int kg_store__enc_props(kg_buf *b, const kg_prop *props, uint32_t n,
         rc = kg_store__enc_value(b, &p->val);
         if (rc == KG_ETYPE)
             rc = kg_error_set(err, KG_ETYPE, NULL, (kg_span){0, 0},
-                              "%s: property '%s' cannot be stored (a %s)",
-                              src, p->key, kg_value_type_name(p->val.type));
+                              "%s: property '%s' cannot be stored (a %s)", src,
+                              p->key, kg_value_type_name(p->val.type));
     }
     if (idx != small) kg_free(idx);
     if (rc == KG_ENOMEM || (rc == KG_OK && b->oom))
@@ -161,37 +191,39 @@ int kg_store__enc_labels(kg_buf *b, char *const *labels, uint32_t n)
 
     if (n == 0) return KG_OK;
     put_u(b, n);
-    for (i = 0; i < n; i++) put_bytes(b, labels[i], strlen(labels[i]));
+    for (i = 0; i < n; i++)
+        put_bytes(b, labels[i], strlen(labels[i]));
     return b->oom ? KG_ENOMEM : KG_OK;
 }
 
-/* src / type: 0 when equal to the previous edge's, else length + 1. */
-static void put_repeat(kg_buf *b, const char *s, const char *prev)
+/* src / type: 0 when equal to the previous edge's, else length + 1, the
+ * bytes and a NUL. */
+static unsigned char *wr_repeat(unsigned char *p, const char *s, size_t len,
+                                const char *prev)
 {
-    size_t len = strlen(s);
-
-    if (prev != NULL && strcmp(s, prev) == 0) {
-        put_u(b, 0);
-        return;
-    }
-    put_u(b, (uint64_t)len + 1);
-    kg_buf_put(b, s, len + 1);
+    if (prev != NULL && strcmp(s, prev) == 0) return wr_u(p, 0);
+    p = wr_u(p, (uint64_t)len + 1);
+    memcpy(p, s, len + 1);
+    return p + len + 1;
 }
 
-int kg_store__enc_edge(kg_buf *b, const kg_edge_rec *e,
-                       const kg_edge_rec *prev, const kg_buf *props)
+int kg_store__enc_edge(kg_buf *b, const kg_edge_rec *e, const kg_edge_rec *prev,
+                       const kg_buf *props)
 {
-    size_t dlen = strlen(e->dst);
+    size_t ls = strlen(e->src), lt = strlen(e->type), ld = strlen(e->dst);
+    unsigned char *p = room(b, 6 * VARINT_MAX + ls + lt + ld + 3 + props->len);
 
-    put_repeat(b, e->src, prev ? prev->src : NULL);
-    put_repeat(b, e->type, prev ? prev->type : NULL);
-    put_u(b, dlen);
-    kg_buf_put(b, e->dst, dlen + 1);
-    put_u(b, e->line);
-    put_u(b, e->col);
-    put_u(b, props->len);
-    kg_buf_put(b, props->data, props->len);
-    return b->oom ? KG_ENOMEM : KG_OK;
+    if (p == NULL) return KG_ENOMEM;
+    p = wr_repeat(p, e->src, ls, prev ? prev->src : NULL);
+    p = wr_repeat(p, e->type, lt, prev ? prev->type : NULL);
+    p = wr_u(p, ld);
+    memcpy(p, e->dst, ld + 1);
+    p = wr_u(p + ld + 1, e->line);
+    p = wr_u(p, e->col);
+    p = wr_u(p, props->len);
+    if (props->len) memcpy(p, props->data, props->len);
+    done_at(b, p + props->len);
+    return KG_OK;
 }
 
 void kg_store__enc_count(kg_buf *b, uint64_t n)
@@ -243,7 +275,8 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
     *out = KG_NULL_VALUE;
     if (r->p >= r->end || depth > KG_JSON_MAX_DEPTH) return KG_ESTORE;
     switch (*r->p++) {
-    case KG_VNULL: return KG_OK;
+    case KG_VNULL:
+        return KG_OK;
     case KG_VBOOL:
         if (r->p >= r->end || *r->p > 1) return KG_ESTORE;
         *out = kg_value_bool(*r->p++);
@@ -254,7 +287,8 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
         return KG_OK;
     case KG_VFLOAT:
         if (r->end - r->p < 8) return KG_ESTORE;
-        for (i = 0; i < 8; i++) bits |= (uint64_t)r->p[i] << (8 * i);
+        for (i = 0; i < 8; i++)
+            bits |= (uint64_t)r->p[i] << (8 * i);
         r->p += 8;
         memcpy(&f, &bits, sizeof f);
         *out = kg_value_float(f);
@@ -263,7 +297,8 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
     case KG_VDATE:
         tag = r->p[-1];
         if (kg_store__dec_bytes(r, &s, &len) < 0) return KG_ESTORE;
-        *out = tag == KG_VDATE ? kg_value_date(s, len) : kg_value_string(s, len);
+        *out =
+            tag == KG_VDATE ? kg_value_date(s, len) : kg_value_string(s, len);
         return out->type == KG_VNULL ? KG_ENOMEM : KG_OK;
     case KG_VLIST:
         if (kg_store__dec_u(r, &n) < 0 || n > (uint64_t)(r->end - r->p))
@@ -291,7 +326,8 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
                 rc = kg_value_map_set(out, s, len, item);
         }
         break;
-    default: return KG_ESTORE;
+    default:
+        return KG_ESTORE;
     }
     if (rc < 0) kg_value_release(out);
     return rc;

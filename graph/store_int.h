@@ -95,6 +95,7 @@ struct kg_store {
     char *path;   /* file name, for messages                        */
     int readonly; /* opened (or forced by the file system) read-only */
     int writing;  /* a version is open (kg_store_begin)             */
+    int unwal;    /* it runs in rollback-journal mode (store_write.c) */
     int64_t cur;  /* the open version                               */
     int64_t mark[KG_RT__COUNT]; /* max rowid per table when cur began     */
     int64_t cnt[KG_CNT__COUNT]; /* changes of cur so far                  */
@@ -236,6 +237,67 @@ typedef struct {
 
 int kg_store__paths(kg_store *st, kg_store_paths *out, kg_error *err);
 void kg_store__paths_free(kg_store_paths *p);
+/* A stored encoding: n bytes at p; n == 0 for none. */
+typedef struct {
+    const unsigned char *p;
+    size_t n;
+} kg_blob;
+
+/* The state of one kg_store_load, shared by store_load.c (nodes) and
+ * store_edges.c (edges). What repeats from row to row is looked up once:
+ * the path atom of each path id, the atoms of the last label set (most
+ * nodes of a dataset share a few), property key atoms by position, the
+ * node of the last edge source (a document's edges are consecutive and
+ * share their source), the last edge type. */
+#define KG_LOADER_LABELS 8
+#define KG_LOADER_KEYS 16
+#define KG_LOADER_KEYLEN 24
+
+typedef struct {
+    kg_store *st;
+    kg_graph *g;
+    const kg_store_paths *p;
+    kg_atom *patom; /* by path id, KG_NONE until first used */
+    kg_buf labenc;  /* last label encoding decoded           */
+    kg_atom lab[KG_LOADER_LABELS];
+    uint32_t nlab;
+    int labok;      /* lab[] holds labenc's atoms            */
+    /* Property keys by position: most records of a dataset list the same
+     * keys in the same (sorted) order, so the i-th key is usually the
+     * previous record's i-th and needs no interning. */
+    struct {
+        char text[KG_LOADER_KEYLEN];
+        uint8_t len; /* 0: empty slot (keys this short are not cached) */
+        kg_atom atom;
+    } keys[KG_LOADER_KEYS];
+    const char *src_text; /* last edge source, in a loaded blob */
+    kg_id src_id;
+    kg_atom type;   /* last edge type's atom, KG_NONE = none */
+} kg_loader;
+
+kg_atom kg_store__path_atom(kg_loader *L, uint32_t pid);
+/* KG_ESTORE naming the record's file and line, and what cannot be read. */
+int kg_store__corrupt(kg_store *st, kg_error *err, const char *file,
+                      uint32_t line, const char *what, const char *why);
+int kg_store__oom(kg_error *err);
+/* Set the properties of a property encoding on element id. */
+int kg_store__apply_props(kg_loader *L, kg_elem kind, kg_id id, kg_blob b,
+                          const char *file, uint32_t line, kg_error *err);
+/* Column i copied into the arena (n = 0 for NULL or empty); *oom set on
+ * failure. */
+kg_blob kg_store__col_blob(kg_arena *a, sqlite3_stmt *s, int i, int *oom);
+/* Grow rows (elem bytes each) and pid together to hold one more than n. */
+int kg_store__grow_rows(void **rows, uint32_t **pid, size_t n, size_t *cap,
+                        size_t elem);
+/* A permutation of 0..n-1 ordering items by path rank, stable. */
+uint32_t *kg_store__order_by_path(const kg_store_paths *p,
+                                  const uint32_t *pid, size_t n);
+
+/* ---- store_edges.c ---- */
+
+/* Add the edges valid at vid (after every node is in). */
+int kg_store__load_edges(kg_loader *L, int64_t vid, kg_error *err);
+
 /* The condition "valid at version ?1" over a table's v_from / v_to. */
 #define KG_STORE_VALID_AT " v_from <= ?1 AND (v_to IS NULL OR v_to > ?1) "
 

@@ -72,8 +72,10 @@ static int enc_label_list(kg_buf *b, const kg_value *v)
         return KG_ENOMEM;
     rc = KG_OK;
     for (i = 0; i < n && rc == KG_OK; i++) {
-        if (v->u.list->items[i].type != KG_VSTRING) rc = KG_ETYPE;
-        else names[i] = v->u.list->items[i].u.str->s;
+        if (v->u.list->items[i].type != KG_VSTRING)
+            rc = KG_ETYPE;
+        else
+            names[i] = v->u.list->items[i].u.str->s;
     }
     if (rc == KG_OK) rc = kg_store__enc_labels(b, names, n);
     if (names != small) kg_free(names);
@@ -115,8 +117,8 @@ static int migrate_nodes(kg_store *st, kg_error *err)
         kg_value labels, props;
         if ((error = parse_col(st, s, 1, id, "the labels", &labels, err)) < 0)
             break;
-        if ((error = parse_col(st, s, 2, id, "the properties", &props,
-                               err)) == KG_OK) {
+        if ((error = parse_col(st, s, 2, id, "the properties", &props, err)) ==
+            KG_OK) {
             kg_buf_reset(&lb);
             kg_buf_reset(&pb);
             if (labels.type != KG_VNULL &&
@@ -165,7 +167,8 @@ static void acc_free(edge_acc *a)
     kg_buf_free(&a->blob);
     kg_buf_free(&a->props);
     for (i = 0; i < 2; i++)
-        for (j = 0; j < 3; j++) kg_free(a->strs[i][j]);
+        for (j = 0; j < 3; j++)
+            kg_free(a->strs[i][j]);
 }
 
 /* Append the edge row at s (columns src, type, dst, props, line, col, chg,
@@ -187,8 +190,8 @@ static int acc_edge(kg_store *st, edge_acc *a, sqlite3_stmt *s, int64_t doc,
     a->cur.dst = a->strs[1][2];
     a->cur.line = (uint32_t)sqlite3_column_int64(s, 4);
     a->cur.col = (uint32_t)sqlite3_column_int64(s, 5);
-    if ((error = parse_col(st, s, 3, doc, "an edge's properties", &props,
-                           err)) < 0)
+    if ((error =
+             parse_col(st, s, 3, doc, "an edge's properties", &props, err)) < 0)
         return error;
     kg_buf_reset(&a->props);
     error = props.type == KG_VNULL ? KG_OK : enc_map_props(&a->props, &props);
@@ -196,9 +199,8 @@ static int acc_edge(kg_store *st, edge_acc *a, sqlite3_stmt *s, int64_t doc,
     if (error == KG_ETYPE)
         return bad(st, err, "an edge's properties of document", doc,
                    "not a map");
-    if (error < 0 ||
-        kg_store__enc_edge(&a->blob, &a->cur, a->n ? &a->prev : NULL,
-                           &a->props) < 0)
+    if (error < 0 || kg_store__enc_edge(&a->blob, &a->cur,
+                                        a->n ? &a->prev : NULL, &a->props) < 0)
         KG_CHECK_ALLOC(NULL, err);
     a->n++;
     a->added += sqlite3_column_int(s, 6) == 1;
@@ -226,9 +228,8 @@ static int migrate_edges(kg_store *st, kg_error *err)
                                 "CREATE INDEX kg_upgrade_edges ON"
                                 " edges(path_id, v_from)",
                                 "upgrading the store", err)) < 0 ||
-        (error = kg_store__prepare(st, &d,
-                                   "SELECT id, path_id, v_from FROM docs",
-                                   err)) < 0 ||
+        (error = kg_store__prepare(
+             st, &d, "SELECT id, path_id, v_from FROM docs", err)) < 0 ||
         (error = kg_store__prepare(st, &e,
                                    "SELECT src, type, dst, props, line, col,"
                                    " chg, gone FROM edges WHERE path_id=?1"

@@ -141,6 +141,59 @@ static int add_version(kg_store *st, const kg_version_info *meta, kg_error *err)
     return KG_OK;
 }
 
+/* ---- the journal of a first import ----
+ *
+ * In WAL mode every page of a version is written twice: to the WAL at
+ * commit, then into the database by the checkpoint. For the first version
+ * of an empty store (a first import: 200 MB for 100k notes) that second
+ * write is most of the commit, and a rollback journal has nothing to save
+ * for an empty file, so the version is written in rollback-journal mode
+ * and WAL is turned back on when it ends. SQLite refuses to leave WAL
+ * while any other connection has the file open, so this only happens when
+ * nobody can be reading; a reader that opens the store meanwhile finds it
+ * empty, and at worst waits (busy timeout) while the commit writes. If WAL
+ * cannot be turned back on at once (a reader in a transaction), the store
+ * stays correct in rollback mode and the next kg_store_open for writing
+ * turns WAL on again. */
+
+/* The journal mode after running sql ("PRAGMA journal_mode=..."), waiting
+ * at most wait_ms for locks; "" when SQLite refused. */
+static void set_journal(kg_store *st, const char *sql, int wait_ms,
+                        char out[16])
+{
+    sqlite3_stmt *s = NULL;
+
+    out[0] = '\0';
+    sqlite3_busy_timeout(st->db, wait_ms);
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
+        snprintf(out, 16, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_busy_timeout(st->db, KG_STORE_BUSY_MS);
+}
+
+static void first_import_journal(kg_store *st)
+{
+    char mode[16];
+    int64_t versions = 1;
+
+    if (query_i64(st, "SELECT EXISTS (SELECT 1 FROM versions)", &versions,
+                  NULL) < 0 ||
+        versions != 0)
+        return;
+    set_journal(st, "PRAGMA journal_mode=DELETE", 0, mode);
+    st->unwal = strcmp(mode, "delete") == 0;
+}
+
+static void restore_wal(kg_store *st)
+{
+    char mode[16];
+
+    if (!st->unwal) return;
+    st->unwal = 0;
+    set_journal(st, "PRAGMA journal_mode=WAL", KG_STORE_WRITER_WAIT_MS, mode);
+}
+
 int kg_store_begin(kg_store *st, const kg_version_info *meta, int64_t *vid,
                    kg_error *err)
 {
@@ -156,9 +209,11 @@ int kg_store_begin(kg_store *st, const kg_version_info *meta, int64_t *vid,
                             "a version is already open on this handle");
     /* A second writer waits only briefly: a sync holds the lock for as long
      * as it parses, so waiting for it would look like a hang. */
+    first_import_journal(st);
     sqlite3_busy_timeout(st->db, KG_STORE_WRITER_WAIT_MS);
     rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     sqlite3_busy_timeout(st->db, KG_STORE_BUSY_MS);
+    if (rc != SQLITE_OK) restore_wal(st);
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
         return kg_error_set(err, KG_EBUSY, st->path, (kg_span){0, 0},
                             "another sync is running (the store is locked "
@@ -411,6 +466,7 @@ int kg_store_commit(kg_store *st, kg_error *err)
         return error;
     }
     st->writing = 0;
+    restore_wal(st);
     return KG_OK;
 }
 
@@ -425,4 +481,5 @@ void kg_store_rollback(kg_store *st)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->writing = 0;
     st->cur = 0;
+    restore_wal(st);
 }

@@ -36,8 +36,8 @@ static int roundtrip(const kg_value *v)
 
 static void test_store_codec__values(void)
 {
-    static const int64_t ints[] = {0, 1, -1, 63, -64, 64, 300, -300,
-                                   INT64_MAX, INT64_MIN};
+    static const int64_t ints[] = {0,  1,   -1,   63,        -64,
+                                   64, 300, -300, INT64_MAX, INT64_MIN};
     static const double floats[] = {0.0, -0.0, 1.5, -2.25, 1e300, 5e-324};
     kg_value v, l, m, inner;
     size_t i;
@@ -178,8 +178,7 @@ static void test_store_codec__edges(void)
         kg_assert_int(it.cur.line, 10 + i);
         kg_assert_int(it.cur.col, 300);
         kg_assert_int(it.cur.nprops, i == 1 ? props.len : 0);
-        if (i == 1)
-            kg_assert(memcmp(it.cur.props, props.data, props.len) == 0);
+        if (i == 1) kg_assert(memcmp(it.cur.props, props.data, props.len) == 0);
     }
     kg_assert_int(kg_store__edges_next(&it), 0);
 
@@ -194,7 +193,8 @@ static void test_store_codec__edges(void)
         kg_assert(cut != NULL);
         memcpy(cut, blob.data, (size_t)i);
         if (kg_store__edges_open(&it, cut, (size_t)i) == KG_OK)
-            while ((rc = kg_store__edges_next(&it)) == 1) n++;
+            while ((rc = kg_store__edges_next(&it)) == 1)
+                n++;
         else
             rc = KG_ESTORE;
         kg_free(cut);
@@ -225,9 +225,9 @@ static void test_store_codec__malformed(void)
     static const unsigned char longstr[] = {KG_VSTRING, 0x05, 'a', 'b'};
     static const unsigned char longlist[] = {KG_VLIST, 0xff, 0xff, 0x03};
     static const unsigned char badbool[] = {KG_VBOOL, 2};
-    static const unsigned char overlong[] = {KG_VINT, 0xff, 0xff, 0xff, 0xff,
-                                             0xff, 0xff, 0xff, 0xff, 0xff,
-                                             0xff, 0x01};
+    static const unsigned char overlong[] = {KG_VINT, 0xff, 0xff, 0xff,
+                                             0xff,    0xff, 0xff, 0xff,
+                                             0xff,    0xff, 0xff, 0x01};
     unsigned char bomb[2 * (KG_JSON_MAX_DEPTH + 2)];
     size_t i;
 

@@ -65,9 +65,9 @@ static const char v1_schema[] =
 /* Two versions. v1: a.md (node a, USES b w=2, REL c), b.md (node b, LINK
  * to nowhere), c.md (node c, a parse diagnostic). v2: a.md rewritten with
  * n=2, USES b w=3, REL c gone, MENTIONS by alias. */
-#define A_PROPS(n)                                                            \
-    "'{\"aliases\":[\"al\"],\"d\":{\"$date\":\"2024-01-02\"},"                \
-    "\"f\":{\"$float\":\"NaN\"},\"m\":{\"$map\":{\"$date\":\"x\"}},"          \
+#define A_PROPS(n)                                                             \
+    "'{\"aliases\":[\"al\"],\"d\":{\"$date\":\"2024-01-02\"},"                 \
+    "\"f\":{\"$float\":\"NaN\"},\"m\":{\"$map\":{\"$date\":\"x\"}},"           \
     "\"n\":" #n ",\"name\":\"Alpha\"}'"
 static const char v1_data[] =
     "INSERT INTO versions(id, commit_id, nodes_added, edges_added, mark_docs,"
@@ -78,24 +78,33 @@ static const char v1_data[] =
     "INSERT INTO paths VALUES(1, 'a.md'), (2, 'b.md'), (3, 'c.md');"
     "INSERT INTO docs VALUES(1, 1, 11, 1, 2), (2, 2, 22, 1, NULL),"
     " (3, 3, 33, 1, NULL), (4, 1, 44, 2, NULL);"
-    "INSERT INTO nodes VALUES(1, 1, 'a', 'Alpha', '[\"Service\"]', " A_PROPS(1)
-    ", 'body a', 1, 1, 2, 1, 0);"
-    "INSERT INTO nodes VALUES(2, 2, 'b', 'b', NULL, NULL, NULL, 1, 1, NULL,"
-    " 1, 0);"
-    "INSERT INTO nodes VALUES(3, 3, 'c', 'Gamma', '[\"Concept\",\"Managed\"]',"
-    " '{\"name\":\"Gamma\"}', 'body c', 2, 1, NULL, 1, 0);"
-    "INSERT INTO nodes VALUES(4, 1, 'a', 'Alpha', '[\"Service\"]', " A_PROPS(2)
-    ", 'body a', 1, 2, NULL, 2, 0);"
-    "INSERT INTO edges VALUES(1, 1, 'a', 'USES', 'b', '{\"w\":2}', 5, 3, 1, 2,"
-    " 1, 0);"
-    "INSERT INTO edges VALUES(2, 1, 'a', 'REL', 'c', NULL, 6, 3, 1, 2, 1, 1);"
-    "INSERT INTO edges VALUES(3, 2, 'b', 'LINK', 'zzz', NULL, 2, 1, 1, NULL,"
-    " 1, 0);"
-    "INSERT INTO edges VALUES(4, 1, 'a', 'USES', 'b', '{\"w\":3}', 5, 3, 2,"
-    " NULL, 2, 0);"
-    "INSERT INTO edges VALUES(5, 1, 'a', 'MENTIONS', 'al', NULL, 9, 1, 2, NULL,"
-    " 1, 0);"
-    "INSERT INTO diags VALUES(1, 3, 3, 4, 1, 'odd thing', 1, NULL);";
+    "INSERT INTO nodes VALUES(1, 1, 'a', 'Alpha', '[\"Service\"]', " A_PROPS(
+        1) ", 'body a', 1, 1, 2, 1, 0);"
+           "INSERT INTO nodes VALUES(2, 2, 'b', 'b', NULL, NULL, NULL, 1, 1, "
+           "NULL,"
+           " 1, 0);"
+           "INSERT INTO nodes VALUES(3, 3, 'c', 'Gamma', "
+           "'[\"Concept\",\"Managed\"]',"
+           " '{\"name\":\"Gamma\"}', 'body c', 2, 1, NULL, 1, 0);"
+           "INSERT INTO nodes VALUES(4, 1, 'a', 'Alpha', "
+           "'[\"Service\"]', " A_PROPS(
+               2) ", 'body a', 1, 2, NULL, 2, 0);"
+                  "INSERT INTO edges VALUES(1, 1, 'a', 'USES', 'b', "
+                  "'{\"w\":2}', 5, 3, 1, 2,"
+                  " 1, 0);"
+                  "INSERT INTO edges VALUES(2, 1, 'a', 'REL', 'c', NULL, 6, 3, "
+                  "1, 2, 1, 1);"
+                  "INSERT INTO edges VALUES(3, 2, 'b', 'LINK', 'zzz', NULL, 2, "
+                  "1, 1, NULL,"
+                  " 1, 0);"
+                  "INSERT INTO edges VALUES(4, 1, 'a', 'USES', 'b', "
+                  "'{\"w\":3}', 5, 3, 2,"
+                  " NULL, 2, 0);"
+                  "INSERT INTO edges VALUES(5, 1, 'a', 'MENTIONS', 'al', NULL, "
+                  "9, 1, 2, NULL,"
+                  " 1, 0);"
+                  "INSERT INTO diags VALUES(1, 3, 3, 4, 1, 'odd thing', 1, "
+                  "NULL);";
 
 /* The same documents, for a store written by schema 2. */
 static int doc_a(kg_doc *d, int version)
@@ -186,8 +195,8 @@ static int64_t sql_int(kg_store *st, const char *q)
 
 static int add_diag(const char *path, const kg_diag *d, void *payload)
 {
-    kg_buf_printf((kg_buf *)payload, "%s:%u:%u %d %s;", path,
-                  (unsigned)d->line, (unsigned)d->col, d->severity, d->msg);
+    kg_buf_printf((kg_buf *)payload, "%s:%u:%u %d %s;", path, (unsigned)d->line,
+                  (unsigned)d->col, d->severity, d->msg);
     return 0;
 }
 
@@ -335,9 +344,8 @@ static void test_store_migrate__bad_rows(void)
     st_remove(path);
 }
 
-KG_TEST_LIST = {
-    {"store::migrate::v1_to_v2", test_store_migrate__v1_to_v2},
-    {"store::migrate::bad_rows", test_store_migrate__bad_rows},
-    {NULL, NULL}};
+KG_TEST_LIST = {{"store::migrate::v1_to_v2", test_store_migrate__v1_to_v2},
+                {"store::migrate::bad_rows", test_store_migrate__bad_rows},
+                {NULL, NULL}};
 
 KG_TEST_MAIN
