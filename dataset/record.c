@@ -19,9 +19,6 @@
 
 #include "sync_int.h"
 
-/* Progress is reported every this many files (and at the end). */
-#define PROGRESS_EVERY 64u
-
 void kg_sync__progress(kg_sync_ctx *x, const char *phase, size_t done,
                        size_t total)
 {
@@ -96,58 +93,88 @@ static uint64_t stored_hash(kg_sync_ctx *x, const char *path)
     return s ? s->hash : 0;
 }
 
-/* Read, parse and store one present path; *wrote set when the store's
- * document changed. Parse problems are diagnostics in the doc. */
-static int apply_one(kg_sync_ctx *x, const kg_change *c,
-                     int from_worktree, int *wrote)
+/*
+ * Read and parse one path into p, touching nothing but the source and the
+ * preloaded hashes, so that pipeline.c may run it in a second thread (see
+ * kg_sync__pipelined for when it may). Parse problems become diagnostics in
+ * p->doc; a negative return is a failure to read or out of memory.
+ */
+int kg_sync__prepare(kg_sync_ctx *x, const kg_change *c, int from_worktree,
+                     kg_prepared *p, kg_error *err)
 {
-    uint64_t stored = stored_hash(x, c->path);
     kg_entry e;
-    kg_doc doc;
-    uint32_t i;
     int rc;
 
-    *wrote = 0;
+    memset(p, 0, sizeof *p);
+    p->stored = stored_hash(x, c->path);
     if (c->mode == 0) {
-        if (stored == 0) return KG_OK;
-        if ((rc = kg_store_remove_doc(x->st, c->path, x->err)) < 0) return rc;
-        x->res->files_removed++;
-        x->delta--;
-        *wrote = 1;
+        p->kind = p->stored ? KG_PREP_REMOVE : KG_PREP_SAME;
         return KG_OK;
     }
-    rc = from_worktree ? kg_worktree__read(&e, &x->src, c, x->err)
-                       : kg_git__read(&e, &x->src, c, x->err);
+    rc = from_worktree ? kg_worktree__read(&e, &x->src, c, err)
+                       : kg_git__read(&e, &x->src, c, err);
     if (rc < 0) return rc;
-    if (e.hash == stored) goto done; /* same content as stored */
-    if ((rc = kg_doc_init(&doc, c->path)) < 0) goto done;
+    p->hash = e.hash;
+    p->kind = KG_PREP_SAME;
+    if (e.hash == p->stored) goto done; /* same content as stored */
+    if ((rc = kg_doc_init(&p->doc, c->path)) < 0) goto done;
+    p->kind = KG_PREP_DOC;
     if (e.skip[0]) {
-        rc = kg_doc_diag(&doc, KG_SEV_WARNING, 0, 0, "%s", e.skip);
+        rc = kg_doc_diag(&p->doc, KG_SEV_WARNING, 0, 0, "%s", e.skip);
     } else {
-        rc = kg_dataset_parse(&doc, e.data, e.len, x->err);
+        rc = kg_dataset_parse(&p->doc, e.data, e.len, err);
         /* The parsers report problems as diagnostics and fail only when
          * memory runs out; anything else is kept as a diagnostic too, so
          * one file can never stop a sync. */
         if (rc < 0 && rc != KG_ENOMEM) {
-            rc = kg_doc_diag(&doc, KG_SEV_ERROR, x->err ? x->err->line : 0,
-                             x->err ? x->err->col : 0, "%s",
-                             x->err ? x->err->msg : kg_status_str(rc));
-            if (x->err) kg_error_clear(x->err);
+            rc = kg_doc_diag(&p->doc, KG_SEV_ERROR, err ? err->line : 0,
+                             err ? err->col : 0, "%s",
+                             err ? err->msg : kg_status_str(rc));
+            if (err) kg_error_clear(err);
         }
     }
-    if (rc == KG_OK) rc = kg_store_put_doc(x->st, &doc, e.hash, x->err);
-    if (rc == KG_OK) {
-        for (i = 0; i < doc.ndiags; i++) {
-            if (doc.diags[i].severity == KG_SEV_ERROR) x->res->errors++;
-            else x->res->warnings++;
-        }
-        x->res->files_parsed++;
-        if (stored == 0) x->delta++;
-        *wrote = 1;
-    }
-    kg_doc_free(&doc);
+    if (rc < 0) kg_sync__prepared_free(p);
 done:
     kg_sync__entry_free(&e);
+    return rc;
+}
+
+void kg_sync__prepared_free(kg_prepared *p)
+{
+    if (p->kind == KG_PREP_DOC) kg_doc_free(&p->doc);
+    p->kind = KG_PREP_SAME;
+}
+
+/* Store what kg_sync__prepare made of c, on this thread (it owns the store
+ * connection); *wrote set when the store's document changed. p stays for
+ * the caller to free (on the thread that made it: see pipeline.c). */
+int kg_sync__apply(kg_sync_ctx *x, const kg_change *c, kg_prepared *p,
+                   int *wrote)
+{
+    uint32_t i;
+    int rc = KG_OK;
+
+    *wrote = 0;
+    if (p->kind == KG_PREP_REMOVE) {
+        if ((rc = kg_store_remove_doc(x->st, c->path, x->err)) < 0)
+            return rc;
+        x->res->files_removed++;
+        x->delta--;
+        *wrote = 1;
+    } else if (p->kind == KG_PREP_DOC) {
+        rc = kg_store_put_doc(x->st, &p->doc, p->hash, x->err);
+        if (rc == KG_OK) {
+            for (i = 0; i < p->doc.ndiags; i++) {
+                if (p->doc.diags[i].severity == KG_SEV_ERROR)
+                    x->res->errors++;
+                else
+                    x->res->warnings++;
+            }
+            x->res->files_parsed++;
+            if (p->stored == 0) x->delta++;
+            *wrote = 1;
+        }
+    }
     return rc;
 }
 
@@ -311,8 +338,8 @@ int kg_sync__record(kg_sync_ctx *x, kg_changes *cs, int draft,
 {
     kg_version_info meta;
     int64_t vid = 0;
-    size_t i, wrote = 0;
-    int rc, w, open_tx = 0;
+    size_t wrote = 0;
+    int rc, open_tx = 0;
     char state[GIT_OID_HEXSZ + 1], state_tree[GIT_OID_HEXSZ + 1];
 
     *made = 0;
@@ -323,16 +350,7 @@ int kg_sync__record(kg_sync_ctx *x, kg_changes *cs, int draft,
     if ((rc = kg_store_begin(x->st, &meta, &vid, x->err)) < 0) goto done;
     open_tx = 1;
     x->delta = 0;
-    for (i = 0; i < cs->len; i++) {
-        if (kg_sync__interrupted(x)) {
-            rc = kg_sync__interrupt_error(x);
-            goto done;
-        }
-        if ((rc = apply_one(x, &cs->items[i], draft, &w)) < 0) goto done;
-        wrote += (size_t)w;
-        if ((i + 1) % PROGRESS_EVERY == 0 || i + 1 == cs->len)
-            kg_sync__progress(x, "parse", i + 1, cs->len);
-    }
+    if ((rc = kg_sync__apply_all(x, cs, draft, &wrote)) < 0) goto done;
     if (wrote == 0 && !allow_empty) {
         kg_store_rollback(x->st);
         open_tx = 0;

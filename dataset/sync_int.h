@@ -260,6 +260,33 @@ int kg_sync__interrupt_error(kg_sync_ctx *x);
  */
 int kg_sync__record(kg_sync_ctx *x, kg_changes *cs, int draft,
                     int allow_empty, const char *draft_list, int *made);
+/* What kg_sync__prepare made of one path. */
+enum { KG_PREP_SAME, KG_PREP_REMOVE, KG_PREP_DOC };
+typedef struct {
+    int kind;          /* nothing to do, remove the doc, or store doc     */
+    uint64_t hash;     /* the content's hash (KG_PREP_DOC)                */
+    uint64_t stored;   /* the hash the store held (0: no doc)             */
+    kg_doc doc;        /* parsed (KG_PREP_DOC only)                       */
+} kg_prepared;
+
+/** Read and parse one path (record.c); safe on another thread than the
+ * store's while kg_sync__pipelined(x) holds. */
+int kg_sync__prepare(kg_sync_ctx *x, const kg_change *c, int from_worktree,
+                     kg_prepared *p, kg_error *err);
+/** Store a prepared path on the store's thread (p is not freed). */
+int kg_sync__apply(kg_sync_ctx *x, const kg_change *c, kg_prepared *p,
+                   int *wrote);
+void kg_sync__prepared_free(kg_prepared *p);
+/**
+ * Bring every path of cs up to date inside the open version (pipeline.c):
+ * read and parse on a second thread while this one writes the store, when
+ * there are enough paths for it to pay; else one path after the other.
+ * Checks the interrupt before each path and reports progress. *wrote:
+ * paths whose stored document changed.
+ */
+int kg_sync__apply_all(kg_sync_ctx *x, kg_changes *cs, int from_worktree,
+                       size_t *wrote);
+
 /** Record x->tree as a version from x->at, diffed against base (NULL:
  * every file compared with the store). */
 int kg_sync__commit(kg_sync_ctx *x, git_tree *base);

@@ -178,9 +178,11 @@ const char *kg_status_str(int code)
 
 /* ---- allocation ---- */
 
-static unsigned long alloc_count;   /* attempts so far                   */
-static unsigned long alloc_fail_at; /* attempt number to fail, 0 = never */
-static int alloc_env_read;
+/* Per thread: a test that fails the Nth allocation of a sync walks the
+ * same allocations whether or not the sync reads on a second thread. */
+static _Thread_local unsigned long alloc_count;   /* attempts so far     */
+static _Thread_local unsigned long alloc_fail_at; /* to fail, 0 = never  */
+static _Thread_local int alloc_env_read;
 
 void kg_alloc_fail_at(unsigned long nth)
 {

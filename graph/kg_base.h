@@ -84,9 +84,10 @@ char *kg_strndup(const char *s, size_t n);
  * Test hook: make the nth allocation from now fail (1 = the next one);
  * 0 disables. Only that one allocation fails. Overrides KG_FAILALLOC_AT,
  * which is read once, at the first allocation, with the same meaning.
+ * Both count the calling thread's allocations only.
  */
 void kg_alloc_fail_at(unsigned long nth);
-/** Allocations attempted through kg_malloc & co since the process started. */
+/** Allocations attempted through kg_malloc & co by this thread so far. */
 unsigned long kg_alloc_count(void);
 
 /* Overflow-checked size arithmetic for lengths that come from input.
