@@ -80,6 +80,14 @@ class Term:
         subprocess.run(["tmux", "-L", self.sock, "send-keys", "-l", text],
                        check=True)
 
+    def enter(self, text, expect=None, timeout=30.0):
+        """Type a line, press Enter, and wait for expect when given."""
+        self.type(text)
+        self.keys("Enter")
+        if expect is not None:
+            return self.wait(expect, timeout)
+        return None
+
     def screen(self, escapes=False):
         cmd = ["tmux", "-L", self.sock, "capture-pane", "-p", "-J"]
         if escapes:
@@ -87,8 +95,10 @@ class Term:
         return subprocess.run(cmd, check=True, capture_output=True,
                               text=True).stdout
 
-    def wait(self, pattern, timeout=10.0, escapes=False):
-        """Wait until the screen matches pattern (a regex, multiline)."""
+    def wait(self, pattern, timeout=30.0, escapes=False):
+        """Wait until the screen matches pattern (a regex, multiline). The
+        default is generous: a loaded CI machine under a sanitizer can take
+        seconds to start kgsh, and a match returns at once anyway."""
         end = time.time() + timeout
         while True:
             s = self.screen(escapes)
@@ -205,11 +215,8 @@ def case_history(fx):
     t = fx.term()
     try:
         t.wait(PROMPT)
-        t.type(".mode json")
-        t.keys("Enter")
-        t.type(".timer on")
-        t.keys("Enter")
-        t.wait(r"^kgsh> \.timer on\nkgsh> $")
+        t.enter(".mode json")
+        t.enter(".timer on", r"^kgsh> \.timer on\nkgsh> $")
         t.keys("C-d")
         t.wait(r"EXIT=0")
     finally:
@@ -239,26 +246,14 @@ def case_multiline(fx):
     t = fx.term()
     try:
         t.wait(PROMPT)
-        t.type("RETURN")
-        t.keys("Enter")
-        t.wait(r"^ *\.\.\.> $")
-        t.type("1 AS x;")
-        t.keys("Enter")
-        t.wait(r"│ x │")
+        t.enter("RETURN", r"^ *\.\.\.> $")
+        t.enter("1 AS x;", r"│ x │")
         t.wait(r"1 row")
-        t.type("RETURN 'open")
-        t.keys("Enter")
-        t.wait(r"^ *\.\.\.'> $")
-        t.type("quote' AS s;")
-        t.keys("Enter")
-        t.wait(r"open\\nquote")
-        t.type("RETURN 1 AS a; RETURN 2 AS b;")
-        t.keys("Enter")
-        t.wait(r"│ a │(.|\n)*│ 1 │(.|\n)*│ b │(.|\n)*│ 2 │")
+        t.enter("RETURN 'open", r"^ *\.\.\.'> $")
+        t.enter("quote' AS s;", r"open\\nquote")
+        t.enter("RETURN 1 AS a; RETURN 2 AS b;", r"│ a │(.|\n)*│ 1 │(.|\n)*│ b │(.|\n)*│ 2 │")
         # a statement that lacks only its ';' runs on an empty line
-        t.type("RETURN 42 AS answer")
-        t.keys("Enter")
-        t.wait(r"^ *\.\.\.> $")
+        t.enter("RETURN 42 AS answer", r"^ *\.\.\.> $")
         t.keys("Enter")
         t.wait(r"│ +42 │")
         # a dot-command at the continuation prompt is part of the text;
@@ -282,13 +277,11 @@ def case_interrupt(fx):
         time.sleep(0.5)
         start = time.time()
         t.keys("C-c")
-        t.wait(r"Interrupted\.\nkgsh> $", timeout=5)
+        t.wait(r"Interrupted\.\nkgsh> $", timeout=10)
         if time.time() - start > 3:
             raise Failure("Ctrl-C took %.1f s" % (time.time() - start))
         # the shell is still alive and answers
-        t.type("RETURN 7 AS seven;")
-        t.keys("Enter")
-        t.wait(r"│ +7 │")
+        t.enter("RETURN 7 AS seven;", r"│ +7 │")
         # Ctrl-C at the prompt clears the line and stays
         t.type("MATCH (n) RETURN n")
         t.keys("C-c")
@@ -332,19 +325,12 @@ def case_versions(fx):
         subprocess.run(["git", "add", "-A"], cwd=fx.repo, check=True, env=genv)
         subprocess.run(["git", "commit", "-q", "-m", "new"], cwd=fx.repo,
                        check=True, env=genv)
-        t.type(".sync")
-        t.keys("Enter")
-        t.wait(r"Synced version 2 \(commit [0-9a-f]{7}\): 1 file parsed")
-        t.type(".at #1")
-        t.keys("Enter")
+        t.enter(".sync", r"Synced version 2 \(commit [0-9a-f]{7}\): 1 file parsed")
+        t.enter(".at #1")
         t.wait(r"Now at version 1 .*'\.at latest' returns to the newest\.\n"
                r"kgsh@v1> $")
-        t.type("MATCH (n) RETURN count(n) AS n;")
-        t.keys("Enter")
-        t.wait(r"│ 3 │")
-        t.type(".at latest")
-        t.keys("Enter")
-        t.wait(r"the latest\.\nkgsh> $")
+        t.enter("MATCH (n) RETURN count(n) AS n;", r"│ 3 │")
+        t.enter(".at latest", r"the latest\.\nkgsh> $")
     finally:
         t.close()
 
@@ -353,9 +339,7 @@ def case_nocolor(fx):
     t = fx.term()
     try:
         t.wait(PROMPT)
-        t.type(".schema")
-        t.keys("Enter")
-        t.wait(r"└")
+        t.enter(".schema", r"└")
         s = t.screen(escapes=True)
         if "\x1b[1m" not in s:
             raise Failure("no bold header on a colour terminal:\n" + s)
@@ -364,9 +348,7 @@ def case_nocolor(fx):
     t = fx.term(env={"NO_COLOR": "1"})
     try:
         t.wait(PROMPT)
-        t.type(".schema")
-        t.keys("Enter")
-        t.wait(r"└")
+        t.enter(".schema", r"└")
         s = t.screen(escapes=True)
         if re.search(r"\x1b\[[0-9;]*[1-9][0-9;]*m", s):
             raise Failure("colour despite NO_COLOR:\n" + repr(s))
@@ -387,25 +369,17 @@ def case_pager(fx):
     t = fx.term(env={"PAGER": pager}, height=12)
     try:
         t.wait(PROMPT)
-        t.type(".help")
-        t.keys("Enter")
-        t.wait(r"PAGED-BY-TEST\nkgsh> $")
+        t.enter(".help", r"PAGED-BY-TEST\nkgsh> $")
         with open(log) as f:
             if ".timer on|off" not in f.read():
                 raise Failure("the pager did not get the help text")
-        t.type(".pager off")
-        t.keys("Enter")
-        t.type(".help")
-        t.keys("Enter")
-        t.wait(r"tells more about one command\.\nkgsh> $")
+        t.enter(".pager off")
+        t.enter(".help", r"tells more about one command\.\nkgsh> $")
         if pages() != 1:
             raise Failure(".pager off still paged")
         # a result that fits the screen is not paged
-        t.type(".pager on")
-        t.keys("Enter")
-        t.type(".help at")
-        t.keys("Enter")
-        t.wait(r"returns to the newest version\.(.|\n)*kgsh> $")
+        t.enter(".pager on")
+        t.enter(".help at", r"returns to the newest version\.(.|\n)*kgsh> $")
         if pages() != 1:
             raise Failure("a short result went to the pager")
     finally:
