@@ -13,7 +13,10 @@
 
 #include "kg_dataset.h"
 
-#define KG_GIT_MODULE_ABI 1 /* bump when the table changes */
+/* Bump when the table, or any structure passed through it (kg_sync_opts,
+ * kg_sync_result, kg_error), changes layout: a kgsh must never call a
+ * module built from other headers. 2: kg_sync_opts.history, .interrupt. */
+#define KG_GIT_MODULE_ABI 2
 #define KG_GIT_MODULE_FILE "kgsh-git.so"
 #define KG_GIT_MODULE_SYMBOL "kgsh_git_module"
 
