@@ -75,6 +75,32 @@ size_t kg_export__run(const char *s, size_t len, const char *special)
     return i;
 }
 
+void kg_export__escape(kg_buf *b, const char *s, size_t len,
+                       const char *special, kg_export_esc esc, int flags,
+                       size_t max)
+{
+    size_t i = 0, n = 0, run;
+    uint32_t cp;
+
+    while (i < len) {
+        if (n == max) {
+            kg_buf_puts(b, "\xE2\x80\xA6"); /* U+2026 ... */
+            return;
+        }
+        run = kg_export__run(s + i, len - i, special);
+        if (run > max - n) run = max - n;
+        if (run > 0) {
+            kg_buf_put(b, s + i, run);
+            i += run;
+            n += run;
+            continue;
+        }
+        i += kg_export__cp(s + i, len - i, &cp);
+        n++;
+        esc(b, cp, flags);
+    }
+}
+
 int kg_export__put_cp(kg_buf *b, uint32_t cp)
 {
     char u[4];

@@ -27,55 +27,42 @@
 
 #define KEY_PROP "id"
 
+/* In a backquoted name a backquote is doubled. */
+static void backtick_cp(kg_buf *b, uint32_t cp, int flags)
+{
+    (void)flags;
+    if (cp == '`') kg_buf_putc(b, '`');
+    kg_export__put_cp(b, cp);
+}
+
 static void backtick(kg_buf *b, const char *s)
 {
-    size_t i = 0, len = strlen(s);
+    kg_buf_putc(b, '`');
+    kg_export__escape(b, s, strlen(s), "`", backtick_cp, 0, SIZE_MAX);
+    kg_buf_putc(b, '`');
+}
 
-    kg_buf_putc(b, '`');
-    while (i < len) {
-        uint32_t cp;
-        size_t run;
-        run = kg_export__run(s + i, len - i, "`");
-        if (run > 0) {
-            kg_buf_put(b, s + i, run);
-            i += run;
-            continue;
-        }
-        i += kg_export__cp(s + i, len - i, &cp);
-        if (cp == '`') kg_buf_putc(b, '`');
-        kg_export__put_cp(b, cp);
+static void quoted_cp(kg_buf *b, uint32_t cp, int flags)
+{
+    (void)flags;
+    switch (cp) {
+    case '\\': kg_buf_puts(b, "\\\\"); return;
+    case '\'': kg_buf_puts(b, "\\'"); return;
+    case '\n': kg_buf_puts(b, "\\n"); return;
+    case '\r': kg_buf_puts(b, "\\r"); return;
+    case '\t': kg_buf_puts(b, "\\t"); return;
+    default: break;
     }
-    kg_buf_putc(b, '`');
+    if (cp < 0x20 || cp == 0x7F)
+        kg_buf_printf(b, "\\u%04X", (unsigned)cp);
+    else
+        kg_export__put_cp(b, cp);
 }
 
 static void quoted(kg_buf *b, const char *s, size_t len)
 {
-    size_t i = 0;
-
     kg_buf_putc(b, '\'');
-    while (i < len) {
-        uint32_t cp;
-        size_t run;
-        run = kg_export__run(s + i, len - i, "\\'");
-        if (run > 0) {
-            kg_buf_put(b, s + i, run);
-            i += run;
-            continue;
-        }
-        i += kg_export__cp(s + i, len - i, &cp);
-        switch (cp) {
-        case '\\': kg_buf_puts(b, "\\\\"); continue;
-        case '\'': kg_buf_puts(b, "\\'"); continue;
-        case '\n': kg_buf_puts(b, "\\n"); continue;
-        case '\r': kg_buf_puts(b, "\\r"); continue;
-        case '\t': kg_buf_puts(b, "\\t"); continue;
-        default: break;
-        }
-        if (cp < 0x20 || cp == 0x7F)
-            kg_buf_printf(b, "\\u%04X", (unsigned)cp);
-        else
-            kg_export__put_cp(b, cp);
-    }
+    kg_export__escape(b, s, len, "\\'", quoted_cp, 0, SIZE_MAX);
     kg_buf_putc(b, '\'');
 }
 

@@ -49,79 +49,52 @@ static const char *const shapes[] = {
 
 /* ---- escaping ---- */
 
+/* Controls and non-characters: written as U+FFFD, which dot accepts. */
+static int dot_forbidden(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xFFFE ||
+           cp == 0xFFFF;
+}
+
 /* Text inside an HTML-like label. Newlines and tabs become spaces (a name
  * is one line), other controls and non-characters U+FFFD. */
+static void html_cp(kg_buf *b, uint32_t cp, int flags)
+{
+    (void)flags;
+    switch (cp) {
+    case '&': kg_buf_puts(b, "&amp;"); return;
+    case '<': kg_buf_puts(b, "&lt;"); return;
+    case '>': kg_buf_puts(b, "&gt;"); return;
+    case '"': kg_buf_puts(b, "&quot;"); return;
+    case '\n': case '\r': case '\t': kg_buf_putc(b, ' '); return;
+    default: break;
+    }
+    kg_export__put_cp(b, dot_forbidden(cp) ? 0xFFFD : cp);
+}
+
 static void html_text(kg_buf *b, const char *s, size_t len, size_t max)
 {
-    size_t i = 0, n = 0;
-
-    while (i < len) {
-        uint32_t cp;
-        size_t run;
-        if (n == max) {
-            kg_buf_puts(b, "\xE2\x80\xA6"); /* U+2026 ... */
-            return;
-        }
-        run = kg_export__run(s + i, len - i, "&<>\"");
-        if (run > max - n) run = max - n;
-        if (run > 0) {
-            kg_buf_put(b, s + i, run);
-            i += run;
-            n += run;
-            continue;
-        }
-        i += kg_export__cp(s + i, len - i, &cp);
-        n++;
-        switch (cp) {
-        case '&': kg_buf_puts(b, "&amp;"); continue;
-        case '<': kg_buf_puts(b, "&lt;"); continue;
-        case '>': kg_buf_puts(b, "&gt;"); continue;
-        case '"': kg_buf_puts(b, "&quot;"); continue;
-        case '\n': case '\r': case '\t': kg_buf_putc(b, ' '); continue;
-        default: break;
-        }
-        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xFFFE ||
-            cp == 0xFFFF)
-            cp = 0xFFFD;
-        kg_export__put_cp(b, cp);
-    }
+    kg_export__escape(b, s, len, "&<>\"", html_cp, 0, max);
 }
 
 /* Text inside a quoted escString (tooltips): \ and " escaped, a newline
  * kept as \n, other controls as U+FFFD. */
+static void qtext_cp(kg_buf *b, uint32_t cp, int flags)
+{
+    (void)flags;
+    switch (cp) {
+    case '\\': kg_buf_puts(b, "\\\\"); return;
+    case '"': kg_buf_puts(b, "\\\""); return;
+    case '\n': kg_buf_puts(b, "\\n"); return;
+    case '\r': case '\t': kg_buf_putc(b, ' '); return;
+    default: break;
+    }
+    kg_export__put_cp(b, dot_forbidden(cp) ? 0xFFFD : cp);
+}
+
 static void qtext(kg_buf *b, const char *s, size_t len, size_t max)
 {
-    size_t i = 0, n = 0;
-
-    while (i < len) {
-        uint32_t cp;
-        size_t run;
-        if (n == max) {
-            kg_buf_puts(b, "\xE2\x80\xA6");
-            return;
-        }
-        run = kg_export__run(s + i, len - i, "\\\"");
-        if (run > max - n) run = max - n;
-        if (run > 0) {
-            kg_buf_put(b, s + i, run);
-            i += run;
-            n += run;
-            continue;
-        }
-        i += kg_export__cp(s + i, len - i, &cp);
-        n++;
-        switch (cp) {
-        case '\\': kg_buf_puts(b, "\\\\"); continue;
-        case '"': kg_buf_puts(b, "\\\""); continue;
-        case '\n': kg_buf_puts(b, "\\n"); continue;
-        case '\r': case '\t': kg_buf_putc(b, ' '); continue;
-        default: break;
-        }
-        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xFFFE ||
-            cp == 0xFFFF)
-            cp = 0xFFFD;
-        kg_export__put_cp(b, cp);
-    }
+    kg_export__escape(b, s, len, "\\\"", qtext_cp, 0, max);
 }
 
 /* ---- kinds ---- */

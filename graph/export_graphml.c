@@ -38,38 +38,24 @@ static int xml_forbidden(uint32_t cp)
 /* Escape for element content, or for a quoted attribute when attr is set
  * (where tab and newline must be character references to survive
  * attribute-value normalisation). CR always is one: parsers fold it. */
+static void xml_cp(kg_buf *b, uint32_t cp, int attr)
+{
+    switch (cp) {
+    case '&': kg_buf_puts(b, "&amp;"); return;
+    case '<': kg_buf_puts(b, "&lt;"); return;
+    case '>': kg_buf_puts(b, "&gt;"); return;
+    case '"': kg_buf_puts(b, "&quot;"); return;
+    case '\r': kg_buf_puts(b, "&#13;"); return;
+    case '\n': kg_buf_puts(b, attr ? "&#10;" : "\n"); return;
+    case '\t': kg_buf_puts(b, attr ? "&#9;" : "\t"); return;
+    default: break;
+    }
+    kg_export__put_cp(b, xml_forbidden(cp) ? 0xFFFD : cp);
+}
+
 static void xml_text(kg_buf *b, const char *s, size_t len, int attr)
 {
-    size_t i = 0;
-
-    while (i < len) {
-        uint32_t cp;
-        size_t run;
-        run = kg_export__run(s + i, len - i, "&<>\"");
-        if (run > 0) {
-            kg_buf_put(b, s + i, run);
-            i += run;
-            continue;
-        }
-        i += kg_export__cp(s + i, len - i, &cp);
-        switch (cp) {
-        case '&': kg_buf_puts(b, "&amp;"); continue;
-        case '<': kg_buf_puts(b, "&lt;"); continue;
-        case '>': kg_buf_puts(b, "&gt;"); continue;
-        case '"': kg_buf_puts(b, "&quot;"); continue;
-        case '\r': kg_buf_puts(b, "&#13;"); continue;
-        case '\n':
-            if (attr) kg_buf_puts(b, "&#10;");
-            else kg_buf_putc(b, '\n');
-            continue;
-        case '\t':
-            if (attr) kg_buf_puts(b, "&#9;");
-            else kg_buf_putc(b, '\t');
-            continue;
-        default: break;
-        }
-        kg_export__put_cp(b, xml_forbidden(cp) ? 0xFFFD : cp);
-    }
+    kg_export__escape(b, s, len, "&<>\"", xml_cp, attr, SIZE_MAX);
 }
 
 /* 1 when s passes through xml_text unchanged in meaning. */

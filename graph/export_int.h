@@ -73,6 +73,17 @@ size_t kg_export__cp(const char *s, size_t len, uint32_t *cp);
 size_t kg_export__run(const char *s, size_t len, const char *special);
 /* Append cp encoded as UTF-8. */
 int kg_export__put_cp(kg_buf *b, uint32_t cp);
+/* How an escaper writes one code point that is not in a plain run (a
+ * special character, a control, anything non-ASCII; U+FFFD for a byte
+ * that is not UTF-8). flags: the escaper's own (e.g. XML attribute). */
+typedef void (*kg_export_esc)(kg_buf *b, uint32_t cp, int flags);
+/* Append s[0..len): plain runs (kg_export__run with special) copied whole,
+ * every other code point through esc. At most max code points, then an
+ * ellipsis (U+2026); SIZE_MAX for no limit. Every text escaper in the
+ * exporters is this loop with its own esc. */
+void kg_export__escape(kg_buf *b, const char *s, size_t len,
+                       const char *special, kg_export_esc esc, int flags,
+                       size_t max);
 
 /* Append finite f in the shortest form that reads back exactly, with a
  * '.' whatever LC_NUMERIC says and always a '.' or exponent ("3.0"). */

@@ -12,37 +12,31 @@
 
 #include "export_int.h"
 
-int kg_export__json_str(kg_buf *b, const char *s, size_t len)
+static void json_cp(kg_buf *b, uint32_t cp, int flags)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i = 0;
 
-    kg_buf_putc(b, '"');
-    while (i < len) {
-        uint32_t cp;
-        size_t run;
-        run = kg_export__run(s + i, len - i, "\"\\");
-        if (run > 0) {
-            kg_buf_put(b, s + i, run);
-            i += run;
-            continue;
-        }
-        i += kg_export__cp(s + i, len - i, &cp);
-        switch (cp) {
-        case '"': kg_buf_puts(b, "\\\""); continue;
-        case '\\': kg_buf_puts(b, "\\\\"); continue;
-        case '\n': kg_buf_puts(b, "\\n"); continue;
-        case '\r': kg_buf_puts(b, "\\r"); continue;
-        case '\t': kg_buf_puts(b, "\\t"); continue;
-        default: break;
-        }
-        if (cp < 0x20) {
-            char esc[7] = {'\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 15], 0};
-            kg_buf_puts(b, esc);
-            continue;
-        }
-        kg_export__put_cp(b, cp);
+    (void)flags;
+    switch (cp) {
+    case '"': kg_buf_puts(b, "\\\""); return;
+    case '\\': kg_buf_puts(b, "\\\\"); return;
+    case '\n': kg_buf_puts(b, "\\n"); return;
+    case '\r': kg_buf_puts(b, "\\r"); return;
+    case '\t': kg_buf_puts(b, "\\t"); return;
+    default: break;
     }
+    if (cp < 0x20) {
+        char esc[7] = {'\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 15], 0};
+        kg_buf_puts(b, esc);
+        return;
+    }
+    kg_export__put_cp(b, cp);
+}
+
+int kg_export__json_str(kg_buf *b, const char *s, size_t len)
+{
+    kg_buf_putc(b, '"');
+    kg_export__escape(b, s, len, "\"\\", json_cp, 0, SIZE_MAX);
     return kg_buf_putc(b, '"');
 }
 

@@ -198,6 +198,8 @@ while [ $i -lt "$RUNS" ]; do
             awk -F': ' '/User time|System time/ {s += $2}
                         END {printf "%.0f\n", s * 1000}' "$W/time.txt" \
                 >>"$W/$f.cpu"
+            awk -F': ' '/Maximum resident/ {print $2}' "$W/time.txt" \
+                >>"$W/$f.rss"
         else
             t0=$(now_ns)
             sqlite3 "$W/sq.db" <"$W/$v.sql" >/dev/null
@@ -216,7 +218,8 @@ imp_size=$(size_of "$W/imp.db")
 echo "import, $EDGES-edge CSV:    median $imp ms wall, $impc ms CPU," \
      "peak RSS $(median <"$W/imp.rss") KB, store" \
      "$(awk -v s="$imp_size" -v e="$EDGES" 'BEGIN{printf "%.0f", s/e}') B/edge"
-echo "  sqlite3 .import, plain table:    median $sq1 ms wall, $sq1c ms CPU" \
+echo "  sqlite3 .import, plain table:    median $sq1 ms wall, $sq1c ms CPU," \
+     "peak RSS $(median <"$W/sq1.rss") KB" \
      "(kgsh/sqlite3: wall $(ratio "$imp" "$sq1"), CPU $(ratio "$impc" "$sq1c"))"
 echo "  sqlite3 .import + row-per-edge table, 2 indexes: median $sq2 ms wall, $sq2c ms CPU" \
      "(kgsh/sqlite3: wall $(ratio "$imp" "$sq2"), CPU $(ratio "$impc" "$sq2c"))"
