@@ -146,7 +146,15 @@ static int write_value(kg_buf *out, const kg_value *v, int typed)
     case KG_VBOOL: return kg_buf_puts(out, v->u.b ? "true" : "false");
     case KG_VINT: return kg_buf_printf(out, "%lld", (long long)v->u.i);
     case KG_VFLOAT: return put_float(out, v->u.f, typed);
-    case KG_VSTRING: return put_string(out, v->u.str->s, v->u.str->len);
+    case KG_VSTRING:
+    /* Temporals other than DATE are written as their ISO text in both
+     * modes: no store schema ever held them as JSON, so typed JSON needs
+     * no marker to read them back. */
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION: return put_string(out, v->u.str->s, v->u.str->len);
     case KG_VDATE:
         if (typed && kg_buf_puts(out, "{\"$date\":") < 0) return KG_ENOMEM;
         if (put_string(out, v->u.str->s, v->u.str->len) < 0) return KG_ENOMEM;

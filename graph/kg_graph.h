@@ -26,8 +26,24 @@ typedef enum {
     KG_VMAP,
     KG_VNODE,   /* u.id: node id in some kg_graph                       */
     KG_VREL,    /* u.id: edge id in some kg_graph                       */
-    KG_VPATH    /* u.list: alternating node, rel, node ... values       */
+    KG_VPATH,   /* u.list: alternating node, rel, node ... values       */
+    /* Temporal values other than DATE are held, like DATE, as their
+     * canonical ISO 8601 text (graph/temporal.c makes and reads it), so
+     * every path that copies, hashes or prints a string handles them. */
+    KG_VLOCALTIME,     /* '12:31:14.645876123'                          */
+    KG_VTIME,          /* '12:31:14.645876123+01:00'                    */
+    KG_VLOCALDATETIME, /* '1984-10-11T12:31:14.645876123'               */
+    KG_VDATETIME,      /* '1984-10-11T12:31:14.645876123+01:00'         */
+    KG_VDURATION       /* 'P1Y2M3DT4H5M6.7S'                            */
 } kg_vtype;
+
+/** True for the types held as text in u.str: STRING, DATE, the temporals. */
+#define KG_VTYPE_IS_STR(t) \
+    ((t) == KG_VSTRING || (t) == KG_VDATE || \
+     ((t) >= KG_VLOCALTIME && (t) <= KG_VDURATION))
+/** True for DATE and the other temporal types. */
+#define KG_VTYPE_IS_TEMPORAL(t) \
+    ((t) == KG_VDATE || ((t) >= KG_VLOCALTIME && (t) <= KG_VDURATION))
 
 typedef struct kg_value kg_value;
 typedef struct kg_vstr kg_vstr;
@@ -46,7 +62,7 @@ struct kg_value {
         int b;
         int64_t i;
         double f;
-        kg_vstr *str;   /* KG_VSTRING, KG_VDATE */
+        kg_vstr *str;   /* KG_VTYPE_IS_STR types */
         kg_vlist *list; /* KG_VLIST, KG_VPATH   */
         kg_vmap *map;   /* KG_VMAP; keys kept sorted, unique */
         uint32_t id;    /* KG_VNODE, KG_VREL    */
@@ -61,6 +77,9 @@ kg_value kg_value_float(double f);
 /** A string value copied from s[0..len); type KG_VNULL on OOM. */
 kg_value kg_value_string(const char *s, size_t len);
 kg_value kg_value_date(const char *s, size_t len);
+/** A temporal value of type (KG_VTYPE_IS_TEMPORAL) from text that is
+ * already canonical (kg_temporal_parse's output); KG_VNULL on OOM. */
+kg_value kg_value_temporal(int type, const char *s, size_t len);
 /** A list of len nulls to fill in with kg_value_list_set (before sharing). */
 kg_value kg_value_list(size_t len);
 /** Takes ownership of v. */
@@ -72,6 +91,10 @@ kg_value kg_value_map(void);
 int kg_value_map_set(kg_value *map, const char *key, size_t klen, kg_value v);
 /** Borrowed pointer to the value at key, NULL when absent. */
 const kg_value *kg_value_map_get(const kg_value *map, const char *key);
+/** The same for a key of len bytes, which may hold NUL (a query's
+ * m['a\u0000b'] must not find 'a'). */
+const kg_value *kg_value_map_getn(const kg_value *map, const char *key,
+                                  size_t len);
 kg_value kg_value_node(uint32_t id);
 kg_value kg_value_rel(uint32_t id);
 
@@ -85,6 +108,47 @@ int kg_value_equal(const kg_value *a, const kg_value *b);
 uint64_t kg_value_hash(const kg_value *v);
 /** A type name for messages: "String", "Integer", ... */
 const char *kg_value_type_name(int type);
+
+/* ============================== temporal ============================== */
+
+/* The parts of a temporal value (graph/temporal.c). Instants count days
+ * from 1970-01-01 and nanoseconds of the day; offset is in seconds east of
+ * UTC. A duration keeps months, days and seconds apart, as openCypher does
+ * (a month or a day has no fixed length). */
+typedef struct {
+    int type;            /* KG_VDATE ... KG_VDURATION                   */
+    int64_t days;        /* date part; a duration's days                */
+    int64_t nanos;       /* time of day; a duration's 0 <= nanos < 1e9  */
+    int32_t offset;      /* KG_VTIME, KG_VDATETIME                      */
+    int64_t months, secs; /* KG_VDURATION                               */
+} kg_temporal;
+
+/** Parse ISO 8601 text as a value of type; KG_ESYNTAX with a message
+ * (naming the text) when it is not one. */
+int kg_temporal_parse(kg_temporal *out, int type, const char *s, size_t len,
+                      kg_error *err);
+/** Make a value (canonical text) from parts; KG_ETYPE when out of range. */
+int kg_temporal_make(kg_value *out, const kg_temporal *t, kg_error *err);
+/** Parts of a temporal value (its text is canonical, so this cannot fail
+ * for values made here; KG_ETYPE otherwise). */
+int kg_temporal_get(kg_temporal *out, const kg_value *v);
+/** Compare two temporal values of one type: -1, 0, 1; 2 when they are not
+ * comparable (durations, different types). TIME and DATETIME compare
+ * their instants. */
+int kg_temporal_cmp(const kg_value *a, const kg_value *b);
+/** A total order for ORDER BY within one temporal type (durations by
+ * months, days, seconds, nanoseconds; instants as kg_temporal_cmp, ties by
+ * offset). */
+int kg_temporal_order(const kg_value *a, const kg_value *b);
+/** out = t + sign * d, t an instant or a duration, d a duration. */
+int kg_temporal_add(kg_value *out, const kg_value *t, const kg_value *d,
+                    int sign, kg_error *err);
+/** Days from 1970-01-01 of a proleptic Gregorian date (no range check). */
+int64_t kg_temporal_days(int64_t y, int m, int d);
+/** The proleptic Gregorian year, month, day of days from 1970-01-01. */
+void kg_temporal_civil(int64_t days, int64_t *y, int *m, int *d);
+/** 1 when y-m-d is a real date. */
+int kg_temporal_valid_date(int64_t y, int m, int d);
 
 /* ================================ json ================================ */
 
@@ -154,6 +218,16 @@ int kg_graph_has_label(const kg_graph *g, kg_id n, kg_atom label);
 const kg_atom *kg_graph_labels(const kg_graph *g, kg_id n, size_t *count);
 /** Live nodes carrying label, ascending ids. Borrowed until the next write. */
 const kg_id *kg_graph_label_nodes(kg_graph *g, kg_atom label, size_t *count);
+/** The live nodes carrying label as a bitmap by node id (*nwords words;
+ * ids at or past *nwords * 64 do not carry it), built on first use and
+ * kept exact by later writes. NULL (*nwords 0) when no node ever had the
+ * label, or out of memory. Borrowed until the next write. */
+const uint64_t *kg_graph_label_bits(kg_graph *g, kg_atom label, size_t *nwords);
+/** Bit test on a kg_graph_label_bits() bitmap. */
+static inline int kg_graph_bit(const uint64_t *bits, size_t nwords, kg_id n)
+{
+    return (size_t)(n >> 6) < nwords && ((bits[n >> 6] >> (n & 63)) & 1u);
+}
 
 kg_id kg_graph_edge_src(const kg_graph *g, kg_id e);
 kg_id kg_graph_edge_dst(const kg_graph *g, kg_id e);
@@ -161,10 +235,38 @@ kg_atom kg_graph_edge_type(const kg_graph *g, kg_id e);
 /** Edge ids leaving / entering n, in insertion order. Borrowed until the next write. */
 const kg_id *kg_graph_out(const kg_graph *g, kg_id n, size_t *count);
 const kg_id *kg_graph_in(const kg_graph *g, kg_id n, size_t *count);
+/** Type and far end of edges[0..n) into types[] and ends[] (either may be
+ * NULL): the target when dst_end, else the source; KG_NONE for a dead
+ * edge. The edges are read with prefetching, so the cache misses of a
+ * long adjacency list overlap instead of coming one by one. */
+void kg_graph_edges_fetch(const kg_graph *g, const kg_id *edges, size_t n,
+                          int dst_end, kg_atom *types, kg_id *ends);
+/** Live self-loops (edges with src == dst) in the graph. */
+size_t kg_graph_loops(const kg_graph *g);
 
 /** Borrowed property value, NULL when absent. */
 const kg_value *kg_graph_prop(const kg_graph *g, kg_elem kind, kg_id id,
                               kg_atom key);
+/** From now on keep node property key as a column by node id (built now
+ * from the nodes, then kept exact by writes), so that kg_graph_prop of
+ * that key over many nodes reads one array. KG_ENOMEM. */
+int kg_graph_prop_column(kg_graph *g, kg_atom key);
+/** For a key kept as a column: per node id below *n, the first 8 bytes of
+ * its string value (big-endian, zero-padded) and, in *lens, its length
+ * capped at 255 - meaningful where the value is a string. Most string
+ * comparisons are decided by them without reading the string. NULL when
+ * the key is not kept. Borrowed until the next write. */
+const uint64_t *kg_graph_prop_prefix(const kg_graph *g, kg_atom key,
+                                     const uint8_t **lens, size_t *n);
+/** The prefix of s[0..len) as kg_graph_prop_prefix gives it. */
+static inline uint64_t kg_graph_prefix_of(const char *s, size_t len)
+{
+    uint64_t p = 0;
+    size_t i;
+    for (i = 0; i < 8; i++)
+        p = p << 8 | (i < len ? (uint8_t)s[i] : 0u);
+    return p;
+}
 /** Set a property (copies v by reference); a null v removes it. */
 int kg_graph_prop_set(kg_graph *g, kg_elem kind, kg_id id, kg_atom key,
                       const kg_value *v);
@@ -231,7 +333,8 @@ typedef struct {
 } kg_node_rec;
 
 typedef struct {
-    char *src;          /* source node: a key (or link text, see dst)    */
+    char *src;          /* source node: a key (or link text, see dst);   */
+                        /* one block with type and dst (kg_doc_edge)     */
     char *type;         /* UPPER_SNAKE_CASE                              */
     char *dst;          /* target as written: key, name or alias         */
     kg_prop *props;
@@ -300,6 +403,9 @@ void kg_version_info_clear(kg_version_info *v);
 
 int kg_store_open(kg_store **out, const char *path, int flags, kg_error *err);
 void kg_store_close(kg_store *st);
+/** 1 when the store is read-only: opened so, or made so by a file, folder
+ *  or file system that cannot be written; kg_store_begin then refuses. */
+int kg_store_readonly(const kg_store *st);
 
 /** Start a write transaction for a new version (KG_EBUSY if another writer). */
 int kg_store_begin(kg_store *st, const kg_version_info *meta, int64_t *vid,

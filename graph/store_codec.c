@@ -110,6 +110,11 @@ int kg_store__enc_value(kg_buf *b, const kg_value *v)
         break;
     case KG_VSTRING:
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         kg_buf_putc(b, (char)v->type);
         put_bytes(b, v->u.str->s, v->u.str->len);
         break;
@@ -295,10 +300,15 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
         return KG_OK;
     case KG_VSTRING:
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         tag = r->p[-1];
         if (kg_store__dec_bytes(r, &s, &len) < 0) return KG_ESTORE;
-        *out =
-            tag == KG_VDATE ? kg_value_date(s, len) : kg_value_string(s, len);
+        *out = tag == KG_VSTRING ? kg_value_string(s, len)
+                                 : kg_value_temporal(tag, s, len);
         return out->type == KG_VNULL ? KG_ENOMEM : KG_OK;
     case KG_VLIST:
         if (kg_store__dec_u(r, &n) < 0 || n > (uint64_t)(r->end - r->p))

@@ -86,6 +86,12 @@ kg_value kg_value_date(const char *s, size_t len)
     return make_str(KG_VDATE, s, len);
 }
 
+kg_value kg_value_temporal(int type, const char *s, size_t len)
+{
+    if (!KG_VTYPE_IS_TEMPORAL(type)) return KG_NULL_VALUE;
+    return make_str(type, s, len);
+}
+
 /* The capacity of a list's item array is implied by its length (0, 4, then
  * powers of two), so the 16-byte list header needs no cap field. */
 static size_t list_cap(size_t len)
@@ -162,7 +168,12 @@ kg_value kg_value_retain(const kg_value *v)
 {
     switch (v->type) {
     case KG_VSTRING:
-    case KG_VDATE: v->u.str->refs++; break;
+    case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION: v->u.str->refs++; break;
     case KG_VLIST:
     case KG_VPATH: v->u.list->refs++; break;
     case KG_VMAP: v->u.map->refs++; break;
@@ -178,7 +189,12 @@ void kg_value_release(kg_value *v)
     if (v == NULL) return;
     switch (v->type) {
     case KG_VSTRING:
-    case KG_VDATE: kg_vstr__release(v->u.str); break;
+    case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION: kg_vstr__release(v->u.str); break;
     case KG_VLIST:
     case KG_VPATH:
         if (--v->u.list->refs == 0) {
@@ -360,10 +376,16 @@ oom:
 
 const kg_value *kg_value_map_get(const kg_value *map, const char *key)
 {
+    return kg_value_map_getn(map, key, strlen(key));
+}
+
+const kg_value *kg_value_map_getn(const kg_value *map, const char *key,
+                                  size_t len)
+{
     long at;
 
     if (map == NULL || map->type != KG_VMAP) return NULL;
-    at = map_find(map->u.map, key, strlen(key));
+    at = map_find(map->u.map, key, len);
     return at >= 0 ? &map->u.map->vals[at] : NULL;
 }
 
@@ -398,6 +420,11 @@ int kg_value_equal(const kg_value *a, const kg_value *b)
     case KG_VBOOL: return a->u.b == b->u.b;
     case KG_VSTRING:
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         return a->u.str->len == b->u.str->len &&
                memcmp(a->u.str->s, b->u.str->s, a->u.str->len) == 0;
     case KG_VLIST:
@@ -446,6 +473,11 @@ uint64_t kg_value_hash(const kg_value *v)
     case KG_VBOOL: return mix(KG_VBOOL, (uint64_t)v->u.b);
     case KG_VSTRING:
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         return mix(v->type, kg_hash(v->u.str->s, v->u.str->len));
     case KG_VLIST:
     case KG_VPATH:
@@ -471,9 +503,10 @@ const char *kg_value_type_name(int type)
     /* ORDER VTYPE */
     static const char *const names[] = {
         "Null", "Boolean", "Integer", "Float", "String", "Date",
-        "List", "Map", "Node", "Relationship", "Path",
+        "List", "Map", "Node", "Relationship", "Path", "LocalTime", "Time",
+        "LocalDateTime", "DateTime", "Duration",
     };
-    if (type < 0 || type > KG_VPATH) return "Unknown";
+    if (type < 0 || type > KG_VDURATION) return "Unknown";
     return names[type];
 }
 
@@ -500,6 +533,11 @@ int kg_value__cmp(const kg_value *a, const kg_value *b)
         return (a->u.f > b->u.f) - (a->u.f < b->u.f);
     case KG_VSTRING:
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         return cmp_bytes(a->u.str->s, a->u.str->len, b->u.str->s,
                          b->u.str->len);
     case KG_VLIST:
@@ -555,6 +593,11 @@ int kg_value__encode(kg_buf *b, const kg_value *v)
         return put_u64(b, bits);
     case KG_VSTRING:
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         if (put_u64(b, v->u.str->len) < 0) return KG_ENOMEM;
         return kg_buf_put(b, v->u.str->s, v->u.str->len);
     case KG_VLIST:

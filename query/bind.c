@@ -171,6 +171,21 @@ static int check_args(kg_binder *b, const ast_expr *e, const kg_func *f)
     return KG_OK;
 }
 
+/* A call of rand() in e (an aggregate over it would differ per run). */
+static const ast_expr *find_rand(const ast_expr *e)
+{
+    const ast_expr *r;
+    uint32_t i;
+    if (!e) return NULL;
+    if (e->kind == AST_E_CALL && e->name && kg_strcasecmp(e->name, "rand") == 0)
+        return e;
+    if ((r = find_rand(e->a)) || (r = find_rand(e->b)) || (r = find_rand(e->c)))
+        return r;
+    for (i = 0; i < e->nargs; i++)
+        if ((r = find_rand(e->args[i])) != NULL) return r;
+    return NULL;
+}
+
 static int bind_call(kg_binder *b, ast_expr *e)
 {
     uint32_t i;
@@ -205,8 +220,15 @@ static int bind_call(kg_binder *b, ast_expr *e)
             return kg_bind__fail(b, KG_ESYNTAX, e->span,
                                  "aggregate functions cannot be nested");
         b->in_agg = 1;
-        for (i = 0; i < e->nargs; i++)
+        for (i = 0; i < e->nargs; i++) {
+            const ast_expr *r;
             if ((rc = kg_bind__expr(b, e->args[i])) < 0) return rc;
+            if ((r = find_rand(e->args[i])) != NULL)
+                return kg_bind__fail(b, KG_ESYNTAX, r->span,
+                                     "rand() is not allowed inside aggregate "
+                                     "function %s(): its value is not "
+                                     "deterministic", f->name);
+        }
         b->in_agg = 0;
         goto agg;
     }
@@ -276,11 +298,22 @@ static int bind_pattern_expr(kg_binder *b, ast_expr *e)
     return KG_OK;
 }
 
-/* An operand of AND / OR / XOR / NOT that can never be a boolean (a
- * number, string, list or map literal) is an error before running. */
-static int check_bool(kg_binder *b, const ast_expr *e)
+/* An operand of AND / OR / XOR / NOT or a WHERE that can never be a
+ * boolean (a number, string, list or map literal; a node, relationship or
+ * path variable) is an error before running. */
+int kg_bind__check_bool(kg_binder *b, const ast_expr *e)
 {
+    int t;
     if (!e) return KG_OK;
+    if (e->kind == AST_E_VAR &&
+        ((t = kg_bind__static_type(b, e)) == KG_VNODE || t == KG_VREL ||
+         t == KG_VPATH))
+        return kg_bind__fail(b, KG_ETYPE, e->span,
+                             "expected a Boolean, got %s '%s'",
+                             t == KG_VNODE  ? "node"
+                             : t == KG_VREL ? "relationship"
+                                            : "path",
+                             e->name);
     if ((e->kind == AST_E_LIT && e->val.type != KG_VBOOL &&
          e->val.type != KG_VNULL) ||
         e->kind == AST_E_LIST || e->kind == AST_E_MAP)
@@ -345,7 +378,7 @@ int kg_bind__expr(kg_binder *b, ast_expr *e)
         {
             int t = kg_bind__static_type(b, e->a);
             if (t >= 0 && t != KG_VNULL && t != KG_VMAP && t != KG_VNODE &&
-                t != KG_VREL)
+                t != KG_VREL && !KG_VTYPE_IS_TEMPORAL(t))
                 return kg_bind__fail(b, KG_ETYPE, e->span,
                                      "cannot read property '%s' of %s",
                                      e->name, kg_value_type_name(t));
@@ -388,7 +421,8 @@ int kg_bind__expr(kg_binder *b, ast_expr *e)
     case AST_E_NOT:
     case AST_E_BINOP:
         if ((e->kind == AST_E_NOT || e->op <= AST_OP_AND) &&
-            (check_bool(b, e->a) < 0 || check_bool(b, e->b) < 0))
+            (kg_bind__check_bool(b, e->a) < 0 ||
+             kg_bind__check_bool(b, e->b) < 0))
             return b->rc;
         if (e->kind == AST_E_BINOP && e->op == AST_OP_IN) {
             int t = kg_bind__static_type(b, e->b);

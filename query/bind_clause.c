@@ -10,6 +10,7 @@
  */
 #include "query_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 static ast_expr *var_node(kg_binder *b, const char *name, kg_span at)
@@ -55,13 +56,69 @@ static void patch_keyrefs(ast_expr *e, const ast_proj *pr)
     for (i = 0; i < e->nargs; i++) patch_keyrefs(e->args[i], pr);
 }
 
+/* MATCH (a)-[rs*]->(b) with rs bound before to a list of relationships
+ * (a deprecated form openCypher still has): the pattern gets a fresh
+ * variable-length relationship, and WHERE gets "fresh = rs", so a row is
+ * kept when the walk is exactly that list, in that order. The fresh names
+ * start with a space, which no query can write; hide_fresh takes them out
+ * of scope once the clause is bound. */
+static int rewrite_bound_varlen(kg_binder *b, ast_clause *c)
+{
+    uint32_t i, j, k = 0;
+    for (i = 0; c->pat && i < c->pat->npaths; i++) {
+        ast_path *path = c->pat->paths[i];
+        for (j = 0; j < path->nrels; j++) {
+            ast_rel_pat *r = path->rels[j];
+            kg_bvar *v = r->var ? kg_bind__lookup(b, r->var) : NULL;
+            ast_expr *eq, *all;
+            char *fresh;
+            size_t n;
+            if (!r->varlen || !v ||
+                (v->type != KG_BT_ANY && v->type != KG_BT_VALUE &&
+                 v->type != KG_BT_RELS))
+                continue;
+            n = strlen(r->var) + 16;
+            if (!(fresh = kg_arena_alloc(b->arena, n)) ||
+                !(eq = kg_ast_expr(b->arena, AST_E_BINOP, r->span)))
+                return kg_bind__fail(b, KG_ENOMEM, r->span, "out of memory");
+            snprintf(fresh, n, " %s#%u", r->var, k++);
+            eq->op = AST_OP_EQ;
+            if (!(eq->a = var_node(b, fresh, r->span)) ||
+                !(eq->b = var_node(b, r->var, r->span)))
+                return b->rc;
+            r->var = fresh;
+            if (c->where) {
+                if (!(all = kg_ast_expr(b->arena, AST_E_BINOP, c->where->span)))
+                    return kg_bind__fail(b, KG_ENOMEM, r->span,
+                                         "out of memory");
+                all->op = AST_OP_AND;
+                all->a = c->where;
+                all->b = eq;
+                c->where = all;
+            } else {
+                c->where = eq;
+            }
+        }
+    }
+    return KG_OK;
+}
+
+static void hide_fresh(kg_binder *b)
+{
+    uint32_t i;
+    for (i = 0; i < b->nvars; i++)
+        if (b->vars[i].name && b->vars[i].name[0] == ' ')
+            b->vars[i].name = NULL;
+}
+
 static int bind_where(kg_binder *b, ast_expr *e)
 {
     int rc;
     b->in_where++;
     rc = kg_bind__expr(b, e);
     b->in_where--;
-    return rc;
+    if (rc < 0) return rc;
+    return kg_bind__check_bool(b, e);
 }
 
 static int has_var(const ast_expr *e)
@@ -397,8 +454,12 @@ static int bind_clause(kg_binder *b, ast_clause *c, int *updated)
             return kg_bind__fail(b, KG_ESYNTAX, c->span,
                                  "MATCH after an updating clause needs a WITH "
                                  "in between");
-        if (kg_bind__pattern(b, c->pat, KG_PAT_MATCH) < 0) return b->rc;
-        return bind_where(b, c->where);
+        if (rewrite_bound_varlen(b, c) < 0 ||
+            kg_bind__pattern(b, c->pat, KG_PAT_MATCH) < 0 ||
+            bind_where(b, c->where) < 0)
+            return b->rc;
+        hide_fresh(b);
+        return KG_OK;
     case AST_C_UNWIND:
         if (kg_bind__expr(b, c->expr) < 0) return b->rc;
         if (kg_bind__lookup(b, c->var))

@@ -64,7 +64,13 @@ size_t kg_exec__value_size(const kg_value *v)
     uint32_t i;
     switch (v->type) {
     case KG_VSTRING:
-    case KG_VDATE: return n + 16 + v->u.str->len;
+    case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
+        return n + 16 + v->u.str->len;
     case KG_VLIST:
     case KG_VPATH:
         for (i = 0; i < v->u.list->len; i++)

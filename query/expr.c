@@ -31,12 +31,20 @@ static int deleted(kg_exec *x, const ast_expr *e, const kg_value *v)
                          v->type == KG_VNODE ? "node" : "relationship");
 }
 
-/* Property `name` of a node, relationship or map; null when absent. */
+/* Property `name` of a node, relationship or map; null when absent. A
+ * temporal value's field (d.year) is computed into *made, which *out then
+ * points to and the caller releases. */
 static int prop_of(kg_exec *x, const ast_expr *e, const kg_value *base,
-                   const kg_value **out)
+                   const kg_value **out, kg_value *made)
 {
     kg_atom atom;
+    int rc;
     *out = NULL;
+    if (KG_VTYPE_IS_TEMPORAL(base->type)) {
+        if ((rc = kg_func__temporal_field(x, e, base, made)) == KG_OK)
+            *out = made;
+        return rc;
+    }
     switch (base->type) {
     case KG_VNULL: return KG_OK;
     case KG_VNODE:
@@ -72,11 +80,14 @@ static int borrow(kg_exec *x, const ast_expr *e, kg_value *tmp,
         }
         break;
     case AST_E_PROP: {
-        kg_value base_tmp;
+        kg_value base_tmp, made = KG_NULL_VALUE;
         const kg_value *base, *v;
         if ((rc = borrow(x, e->a, &base_tmp, &base)) < 0) return rc;
-        rc = prop_of(x, e, base, &v);
-        if (rc == KG_OK && v) {
+        rc = prop_of(x, e, base, &v, &made);
+        if (rc == KG_OK && v == &made) {
+            *tmp = made; /* ours to release */
+            *out = tmp;
+        } else if (rc == KG_OK && v) {
             if (base_tmp.type != KG_VNULL) *tmp = kg_value_retain(v);
             *out = base_tmp.type != KG_VNULL ? tmp : v;
         } else {
@@ -187,7 +198,7 @@ static int index_expr(kg_exec *x, const ast_expr *e, kg_value *out)
             goto done;
         }
         if (a->type == KG_VMAP) {
-            v = kg_value_map_get(a, b->u.str->s);
+            v = kg_value_map_getn(a, b->u.str->s, b->u.str->len);
         } else {
             kg_elem kind = a->type == KG_VNODE ? KG_NODE : KG_EDGE;
             kg_atom at = kg_graph_atom_find(x->g, b->u.str->s, b->u.str->len);
@@ -482,8 +493,10 @@ static int map_projection(kg_exec *x, const ast_expr *e, kg_value *out)
             pe.name = e->names[i];
             pe.atom = kg_graph_atom_find(x->g, pe.name, strlen(pe.name));
             pe.flags = strcmp(pe.name, "id") == 0 ? AST_F_ISID : 0;
-            if ((rc = prop_of(x, &pe, &base, &pv)) == KG_OK && pv)
+            kg_value made = KG_NULL_VALUE;
+            if ((rc = prop_of(x, &pe, &base, &pv, &made)) == KG_OK && pv)
                 v = kg_value_retain(pv);
+            kg_value_release(&made);
         }
         if (rc == KG_OK &&
             kg_value_map_set(out, e->names[i], strlen(e->names[i]), v) < 0)
@@ -511,7 +524,12 @@ static int eval(kg_exec *x, const ast_expr *e, kg_value *out)
     case AST_E_VAR: *out = kg_value_retain(&x->row[e->slot]); return KG_OK;
     case AST_E_PROP:
         if ((rc = borrow(x, e->a, &ta, &a)) < 0) return rc;
-        if ((rc = prop_of(x, e, a, &v)) == KG_OK && v) *out = kg_value_retain(v);
+        {
+            kg_value made = KG_NULL_VALUE;
+            if ((rc = prop_of(x, e, a, &v, &made)) == KG_OK && v)
+                *out = kg_value_retain(v);
+            kg_value_release(&made);
+        }
         kg_value_release(&ta);
         return rc;
     case AST_E_INDEX: return index_expr(x, e, out);

@@ -170,11 +170,24 @@ static int in_list(kg_exec *x, const ast_expr *e, const kg_value *a,
     return KG_OK;
 }
 
+/* t (not empty) occurs in s: memchr (vectorised) finds the candidates,
+ * far ahead of a byte loop over the many strings a scan tests. */
+static int contains(const kg_vstr *s, const kg_vstr *t)
+{
+    const char *p = s->s, *end;
+    if (t->len > s->len) return 0;
+    end = s->s + (s->len - t->len) + 1;
+    while (p < end && (p = memchr(p, t->s[0], (size_t)(end - p))) != NULL) {
+        if (memcmp(p, t->s, t->len) == 0) return 1;
+        p++;
+    }
+    return 0;
+}
+
 static int str_pred(const ast_expr *e, const kg_value *a, const kg_value *b,
                     kg_value *out)
 {
     const kg_vstr *s, *t;
-    size_t i;
     if (!text(a) || !text(b)) return KG_OK; /* null */
     s = a->u.str;
     t = b->u.str;
@@ -191,15 +204,17 @@ static int str_pred(const ast_expr *e, const kg_value *a, const kg_value *b,
             *out = kg_value_bool(1);
             break;
         }
-        for (i = 0; i + t->len <= s->len; i++)
-            if (s->s[i] == t->s[0] && memcmp(s->s + i, t->s, t->len) == 0) {
-                *out = kg_value_bool(1);
-                return KG_OK;
-            }
-        *out = kg_value_bool(0);
+        *out = kg_value_bool(contains(s, t));
         break;
     }
     return KG_OK;
+}
+
+int kg_expr__strtest(int op, const kg_value *a, const kg_value *b)
+{
+    kg_value v = KG_NULL_VALUE;
+    str_pred(&(ast_expr){.op = (uint8_t)op}, a, b, &v);
+    return v.type == KG_VNULL ? KG_TV_NULL : v.u.b ? KG_TV_TRUE : KG_TV_FALSE;
 }
 
 int kg_expr__binop(kg_exec *x, const ast_expr *e, const kg_value *a,
@@ -220,6 +235,8 @@ int kg_expr__binop(kg_exec *x, const ast_expr *e, const kg_value *a,
     default: break;
     }
     if (a->type == KG_VNULL || b->type == KG_VNULL) return KG_OK;
+    if (kg_func__temporal_op(e->op, a, b)) /* func_temporal.c */
+        return kg_func__temporal_arith(x, e, a, b, out);
     if (e->op == AST_OP_ADD) {
         if (a->type == KG_VLIST || b->type == KG_VLIST)
             return concat_list(x, e, a, b, out);

@@ -116,7 +116,14 @@ static int fmt(kg_buf *out, const kg_graph *g, const kg_value *v, int quote)
         kg_buf_puts(out, num);
         break;
     case KG_VSTRING:
-    case KG_VDATE: put_string(out, v->u.str, quote); break;
+    case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
+        put_string(out, v->u.str, quote);
+        break;
     case KG_VLIST:
         kg_buf_putc(out, '[');
         for (i = 0; i < v->u.list->len; i++) {

@@ -28,8 +28,8 @@ static const kg_func aggregates[] = {
     {NULL, 0, 0, 0, 0, NULL}};
 
 static const kg_func *const families[] = {
-    aggregates, kg_func__graph, kg_func__string, kg_func__list, kg_func__math,
-    NULL};
+    aggregates,   kg_func__graph,    kg_func__string, kg_func__list,
+    kg_func__math, kg_func__temporal, NULL};
 
 const kg_func *kg_func__find(const char *name)
 {
@@ -105,6 +105,11 @@ int kg_func__to_string(const kg_value *v, kg_value *out, int *ok)
     case KG_VNULL: return KG_OK;
     case KG_VSTRING: *out = kg_value_retain(v); return KG_OK;
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         *out = kg_value_string(v->u.str->s, v->u.str->len);
         break;
     case KG_VBOOL:

@@ -1,5 +1,5 @@
 /* func_string.c - string functions: toLower, toUpper, trim, ltrim, rtrim,
- * split, substring, left, right, replace, toString, date.
+ * split, substring, left, right, replace, toString.
  *
  * Positions and lengths count Unicode code points (UTF-8 decoded), so
  * substring('çava', 1) is 'ava'. Case mapping is ASCII-only: non-ASCII
@@ -228,57 +228,6 @@ static int f_tostring(kg_exec *x, const ast_expr *c, kg_value *a, uint32_t n,
     return KG_OK;
 }
 
-/* A DATE from 'YYYY-MM-DD' text, validated (leap years included). */
-static int date_text(kg_exec *x, const ast_expr *c, const char *s, size_t len,
-                     kg_value *out)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, m, d, i;
-    if (len != 10) goto bad;
-    for (i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9')) goto bad;
-    y = atoi(s);
-    m = atoi(s + 5);
-    d = atoi(s + 8);
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
-        (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
-        goto bad;
-    *out = kg_value_date(s, 10);
-    return KG_OK;
-bad:
-    return kg_exec__fail(x, KG_ETYPE, c->span,
-                         "date() expects 'YYYY-MM-DD', got '%.*s'",
-                         (int)(len > 40 ? 40 : len), s);
-}
-
-/* date('2024-01-31') or date({year: 2024, month: 1, day: 31}): a DATE. */
-static int f_date(kg_exec *x, const ast_expr *c, kg_value *a, uint32_t n,
-                  kg_value *out)
-{
-    int rc;
-    if (a[0].type == KG_VDATE) {
-        *out = kg_value_retain(&a[0]);
-        return KG_OK;
-    }
-    if (a[0].type == KG_VMAP) {
-        const kg_value *yv = kg_value_map_get(&a[0], "year");
-        const kg_value *mv = kg_value_map_get(&a[0], "month");
-        const kg_value *dv = kg_value_map_get(&a[0], "day");
-        char buf[32];
-        if (!yv || yv->type != KG_VINT || (mv && mv->type != KG_VINT) ||
-            (dv && dv->type != KG_VINT) || yv->u.i < 0 || yv->u.i > 9999 ||
-            (mv && (mv->u.i < 1 || mv->u.i > 12)) ||
-            (dv && (dv->u.i < 1 || dv->u.i > 31)))
-            return kg_exec__fail(x, KG_ETYPE, c->span,
-                                 "date() expects {year, month, day} integers");
-        snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)yv->u.i,
-                 mv ? (int)mv->u.i : 1, dv ? (int)dv->u.i : 1);
-        return date_text(x, c, buf, strlen(buf), out);
-    }
-    if ((rc = need_str(x, c, a, 0)) <= 0) return rc;
-    return date_text(x, c, a[0].u.str->s, a[0].u.str->len, out);
-}
-
 const kg_func kg_func__string[] = {
     {"toLower", 1, 1, 0, 0, f_case},
     {"toUpper", 1, 1, 0, 0, f_case},
@@ -291,5 +240,4 @@ const kg_func kg_func__string[] = {
     {"right", 2, 2, 0, 0, f_left_right},
     {"replace", 3, 3, 0, 0, f_replace},
     {"toString", 1, 1, 0, 0, f_tostring},
-    {"date", 1, 1, 0, 0, f_date},
     {NULL, 0, 0, 0, 0, NULL}};

@@ -122,6 +122,47 @@ void kg_lex_where(const char *text, uint32_t offset, uint32_t *line,
     *col = c;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), 0 when there is none. */
+static uint32_t utf8_len(const unsigned char *s, uint32_t avail)
+{
+    uint32_t n, i, cp;
+    if (s[0] < 0x80) return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) n = 2, cp = s[0] & 0x1F;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF) n = 3, cp = s[0] & 0x0F;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4) n = 4, cp = s[0] & 0x07;
+    else return 0;
+    if (avail < n) return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+int kg_lex_check_text(const char *text, uint32_t len, kg_error *err)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    uint32_t i = 0, n;
+    while (i < len) {
+        if (s[i] == 0)
+            return kg_error_set(err, KG_ESYNTAX, "<query>", (kg_span){i, 1},
+                                "NUL byte at offset %u: a query is text "
+                                "(write \\u0000 inside a string)",
+                                (unsigned)i);
+        if ((n = utf8_len(s + i, len - i)) == 0)
+            return kg_error_set(err, KG_ESYNTAX, "<query>", (kg_span){i, 1},
+                                "invalid UTF-8 at offset %u (byte 0x%02x): "
+                                "a query must be UTF-8 text",
+                                (unsigned)i, s[i]);
+        i += n;
+    }
+    return KG_OK;
+}
+
 static int lex_error(kg_lexer *lx, kg_error *err, uint32_t at, uint32_t n,
                      const char *what)
 {

@@ -64,6 +64,10 @@ void kg_lex_init(kg_lexer *lx, const char *text, uint32_t len);
  * that a REPL can treat it as incomplete input).
  */
 int kg_lex_next(kg_lexer *lx, kg_token *tok, kg_error *err);
+/** KG_ESYNTAX, with the offset, at the first NUL byte or invalid UTF-8
+ * sequence of text: names and strings then never hold bytes that are not
+ * text, and messages never echo them. The parser checks a query first. */
+int kg_lex_check_text(const char *text, uint32_t len, kg_error *err);
 /** 1 when tok can be used as a name: an identifier or any keyword. */
 int kg_lex_is_name(const kg_token *tok);
 /** Printable name of a token kind for messages: "')'", "MATCH", "a string". */

@@ -18,11 +18,19 @@ static int storable(const kg_value *v)
     case KG_VINT:
     case KG_VFLOAT:
     case KG_VSTRING:
-    case KG_VDATE: return 1;
+    case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
+        return 1;
     case KG_VLIST:
         for (i = 0; i < v->u.list->len; i++) {
             int t = v->u.list->items[i].type;
-            if (t == KG_VLIST || t == KG_VMAP || t >= KG_VNODE) return 0;
+            if (t == KG_VLIST || t == KG_VMAP ||
+                (t >= KG_VNODE && !KG_VTYPE_IS_TEMPORAL(t)))
+                return 0;
         }
         return 1;
     default: return 0;

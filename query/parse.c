@@ -25,6 +25,11 @@ void kg_parse_init(kg_parser *p, kg_arena *a, const char *text, uint32_t len,
     p->arena = a;
     p->err = err;
     kg_lex_init(&p->lx, text, len);
+    if ((p->rc = kg_lex_check_text(text, len, err)) < 0) {
+        p->tok.kind = KG_TOK_EOF;
+        p->tok.span = (kg_span){len, 0};
+        return;
+    }
     kg_parse__next(p);
 }
 

@@ -339,6 +339,38 @@ static ast_expr *list_expr(kg_parser *p)
     return e;
 }
 
+/* At '.' name '(' after a name: a namespaced function such as
+ * duration.between(a, b) (a property is never called, so no clash). */
+static int dotted_call(kg_parser *p)
+{
+    kg_lexer lx = p->lx;
+    kg_token t;
+    kg_error scratch;
+    if (!kg_parse__check(p, KG_TOK_DOT)) return 0;
+    if (kg_lex_next(&lx, &t, &scratch) < 0 || !kg_lex_is_name(&t)) return 0;
+    return kg_lex_next(&lx, &t, &scratch) == KG_OK && t.kind == KG_TOK_LPAREN;
+}
+
+/* Consume '.' name and return "ns.name" (in the arena). */
+static const char *dotted_name(kg_parser *p, const char *ns)
+{
+    const char *sub;
+    char *full;
+    size_t a, b;
+    kg_parse__next(p); /* '.' */
+    if (!(sub = kg_parse__name(p, "a function name"))) return NULL;
+    a = strlen(ns);
+    b = strlen(sub);
+    if (!(full = kg_arena_alloc(p->arena, a + b + 2))) {
+        kg_parse__fail(p, KG_ENOMEM, p->tok.span, "out of memory");
+        return NULL;
+    }
+    memcpy(full, ns, a);
+    full[a] = '.';
+    memcpy(full + a + 1, sub, b + 1);
+    return full;
+}
+
 /* call -> name '(' [DISTINCT] [expr {',' expr}] ')' | count '(' '*' ')'
  *       | (all|any|none|single) '(' filter ')' | reduce '(' name '=' expr ','
  *         name IN expr '|' expr ')' | exists '(' (path | expr) ')' */
@@ -489,6 +521,7 @@ static ast_expr *atom(kg_parser *p)
         kg_span at = p->tok.span;
         const char *name = kg_parse__name(p, "an expression");
         if (!name) return NULL;
+        if (dotted_call(p) && !(name = dotted_name(p, name))) return NULL;
         if (kg_parse__check(p, KG_TOK_LPAREN)) return call_expr(p, name, start);
         if (kg_parse__check(p, KG_TOK_LBRACE) && kg_strcasecmp(name, "exists") == 0)
             return exists_subquery(p, start);

@@ -94,8 +94,10 @@ static int on_diag(const char *path, const kg_diag *d, void *payload)
 {
     kg_value v[5];
     v[0] = str(path);
-    v[1] = kg_value_int(d->line);
-    v[2] = kg_value_int(d->col);
+    /* A diagnostic about the whole file (binary, too large) has no place
+     * in it: null, not a line 0. */
+    v[1] = d->line ? kg_value_int(d->line) : KG_NULL_VALUE;
+    v[2] = d->line ? kg_value_int(d->col) : KG_NULL_VALUE;
     v[3] = str(d->severity == KG_SEV_ERROR ? "error" : "warning");
     v[4] = str(d->msg);
     return emit(payload, v, 5);

@@ -51,6 +51,7 @@ struct kg_exec {
     size_t keylimit;        /* nodes that existed when keykind was started */
     kg_value *atomvals;     /* label / type names as string values, by atom */
     size_t natomvals;
+    int64_t clock_s, clock_ns; /* statement clock for date() etc.; 0 unset */
 };
 
 /** Fill x->err (source "<query>", span at) and return code. */
@@ -74,6 +75,16 @@ static inline void kg_exec__set(kg_exec *x, int32_t s, kg_value v)
 {
     kg_value_release(&x->row[s]);
     x->row[s] = v;
+}
+/** Writes so far in this execution (all kinds): while it is 0, every
+ * node or relationship a row holds is alive, so per-row liveness checks
+ * (made to report a deleted element) can be skipped. */
+static inline uint64_t kg_exec__writes(const kg_exec *x)
+{
+    const kg_query_stats *s = &x->stats;
+    return s->nodes_created + s->nodes_deleted + s->rels_created +
+           s->rels_deleted + s->props_set + s->labels_added +
+           s->labels_removed;
 }
 /** Estimated heap bytes of a value (memory limit accounting). */
 size_t kg_exec__value_size(const kg_value *v);
@@ -126,6 +137,9 @@ int kg_expr__truth(kg_exec *x, const ast_expr *e, int *t);
 /** Evaluate a binary operator on two values (expr_op.c). */
 int kg_expr__binop(kg_exec *x, const ast_expr *e, const kg_value *a,
                    const kg_value *b, kg_value *out);
+/** a STARTS WITH / ENDS WITH / CONTAINS b (op AST_OP_*) as a truth value:
+ * KG_TV_NULL unless both are strings. */
+int kg_expr__strtest(int op, const kg_value *a, const kg_value *b);
 /** a =~ b, with a per-query cache of compiled patterns (expr_string.c). */
 int kg_expr__regex(kg_exec *x, const ast_expr *e, const kg_value *a,
                    const kg_value *b, kg_value *out);
@@ -164,6 +178,15 @@ extern const kg_func kg_func__graph[];
 extern const kg_func kg_func__string[];
 extern const kg_func kg_func__list[];
 extern const kg_func kg_func__math[];
+extern const kg_func kg_func__temporal[];
+/** 1 when a op b is temporal arithmetic (instant +/- duration, duration
+ * + duration), which kg_func__temporal_arith computes (func_temporal.c). */
+int kg_func__temporal_op(int op, const kg_value *a, const kg_value *b);
+int kg_func__temporal_arith(kg_exec *x, const ast_expr *e, const kg_value *a,
+                            const kg_value *b, kg_value *out);
+/** e.name of a temporal value (d.year, dur.minutesOfHour) into out. */
+int kg_func__temporal_field(kg_exec *x, const ast_expr *e,
+                            const kg_value *base, kg_value *out);
 /** A type error for argument i of call: "toUpper() expects a String
  * argument, got Integer". */
 int kg_func__argerr(kg_exec *x, const ast_expr *call, uint32_t i,
@@ -223,6 +246,9 @@ int kg_bind__expr(kg_binder *b, ast_expr *e);
 /** The kg_vtype e is known to have before running, -1 when unknown, -2
  * for a pattern expression. */
 int kg_bind__static_type(kg_binder *b, const ast_expr *e);
+/** KG_ETYPE when e can never be a Boolean (a non-boolean literal, a
+ * node, relationship or path variable). */
+int kg_bind__check_bool(kg_binder *b, const ast_expr *e);
 /* Pattern modes. */
 enum { KG_PAT_MATCH, KG_PAT_CREATE, KG_PAT_MERGE, KG_PAT_EXPR };
 int kg_bind__pattern(kg_binder *b, ast_pattern *pat, int mode);
@@ -336,6 +362,9 @@ kg_op *kg_op_new_expand(kg_op *child, const kg_expand_spec *spec);
 /* All relationships in id order (sequential memory), binding both ends:
  * how a pattern with no selective node starts. */
 kg_op *kg_op_new_relscan(kg_op *child, const kg_expand_spec *spec);
+/** The spec of op when it is a RelationshipScan, else NULL (aggregation
+ * reads it to count degrees from adjacency sizes). */
+kg_expand_spec *kg_relscan__spec(kg_op *op);
 /* checks shared by expand, varlen and shortest (op_expand.c) */
 int kg_expand__type_ok(kg_exec *x, kg_expand_spec *s, kg_id e);
 int kg_expand__iso_ok(const kg_exec *x, const kg_expand_spec *s, kg_id e);

@@ -6,7 +6,8 @@
  *  - comparison (<, <=, ...) is defined within one type family and null
  *    otherwise; NaN compares false;
  *  - orderability (ORDER BY) is total: MAP < NODE < RELATIONSHIP < LIST <
- *    PATH < DATE < STRING < BOOLEAN < NUMBER < NULL, NaN after all numbers.
+ *    PATH < DATETIME < LOCALDATETIME < DATE < TIME < LOCALTIME < DURATION <
+ *    STRING < BOOLEAN < NUMBER < NULL, NaN after all numbers.
  * Grouping and DISTINCT use kg_value_equal / kg_value_hash from graph/,
  * where null equals null.
  *
@@ -79,6 +80,8 @@ int kg_qv__equals(const kg_value *a, const kg_value *b)
     if (is_num(a) && is_num(b)) return num_cmp(a, b) == 0;
     if (is_text(a) && is_text(b)) return bytes_cmp(a->u.str, b->u.str) == 0;
     if (a->type != b->type) return KG_TV_FALSE;
+    if (KG_VTYPE_IS_TEMPORAL(a->type)) /* canonical text: one per value */
+        return bytes_cmp(a->u.str, b->u.str) == 0;
     switch (a->type) {
     case KG_VBOOL: return a->u.b == b->u.b;
     case KG_VNODE:
@@ -118,6 +121,7 @@ int kg_qv__compare(const kg_value *a, const kg_value *b)
     }
     if (is_text(a) && is_text(b)) return bytes_cmp(a->u.str, b->u.str);
     if (a->type != b->type) return 2;
+    if (KG_VTYPE_IS_TEMPORAL(a->type)) return kg_temporal_cmp(a, b);
     switch (a->type) {
     case KG_VBOOL: return (a->u.b > b->u.b) - (a->u.b < b->u.b);
     case KG_VLIST:
@@ -133,7 +137,8 @@ int kg_qv__compare(const kg_value *a, const kg_value *b)
     }
 }
 
-/* ORDER VTYPE -> orderability rank */
+/* ORDER VTYPE -> orderability rank (temporals in the openCypher order:
+ * date time, local date time, date, time, local time, duration) */
 static int rank(const kg_value *v)
 {
     switch (v->type) {
@@ -142,12 +147,17 @@ static int rank(const kg_value *v)
     case KG_VREL: return 2;
     case KG_VLIST: return 3;
     case KG_VPATH: return 4;
-    case KG_VDATE: return 5;
-    case KG_VSTRING: return 6;
-    case KG_VBOOL: return 7;
+    case KG_VDATETIME: return 5;
+    case KG_VLOCALDATETIME: return 6;
+    case KG_VDATE: return 7;
+    case KG_VTIME: return 8;
+    case KG_VLOCALTIME: return 9;
+    case KG_VDURATION: return 10;
+    case KG_VSTRING: return 11;
+    case KG_VBOOL: return 12;
     case KG_VINT:
-    case KG_VFLOAT: return 8;
-    default: return 9; /* null */
+    case KG_VFLOAT: return 13;
+    default: return 14; /* null */
     }
 }
 
@@ -168,6 +178,11 @@ int kg_qv__order(const kg_value *a, const kg_value *b)
         return c;
     case KG_VSTRING:
     case KG_VDATE: return bytes_cmp(a->u.str, b->u.str);
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION: return kg_temporal_order(a, b);
     case KG_VBOOL: return (a->u.b > b->u.b) - (a->u.b < b->u.b);
     case KG_VNODE:
     case KG_VREL: return (a->u.id > b->u.id) - (a->u.id < b->u.id);

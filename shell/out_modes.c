@@ -42,6 +42,11 @@ int kg_mode__text(kg_buf *b, const kg_graph *g, const kg_value *v)
         return kg_buf_puts(b, "null");
     case KG_VSTRING:
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         return kg_buf_put_safe(b, v->u.str->s, v->u.str->len);
     case KG_VNODE:
     case KG_VREL:
@@ -247,6 +252,11 @@ int kg_mode__json(kg_buf *b, const kg_graph *g, const kg_value *v)
         break;
     case KG_VSTRING:
     case KG_VDATE:
+    case KG_VLOCALTIME:
+    case KG_VTIME:
+    case KG_VLOCALDATETIME:
+    case KG_VDATETIME:
+    case KG_VDURATION:
         kg_mode__json_string(b, v->u.str->s, v->u.str->len);
         break;
     case KG_VLIST:

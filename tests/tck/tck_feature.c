@@ -34,7 +34,8 @@ static char *trim(char *s)
     return s;
 }
 
-/* Split "| a | b \| c |" into cells; "\|" is a literal pipe, "\\" stays. */
+/* Split "| a | b \| c |" into cells with Gherkin's escapes: "\|" is a
+ * pipe, "\\" a backslash, "\n" a newline; another backslash stays. */
 static void parse_row(tck_row *row, const char *line)
 {
     const char *p = strchr(line, '|');
@@ -44,8 +45,8 @@ static void parse_row(tck_row *row, const char *line)
     if (p == NULL) return;
     p++;
     for (; *p; p++) {
-        if (*p == '\\' && p[1] == '|') {
-            kg_buf_putc(&cell, '|');
+        if (*p == '\\' && (p[1] == '|' || p[1] == '\\' || p[1] == 'n')) {
+            kg_buf_putc(&cell, p[1] == 'n' ? '\n' : p[1]);
             p++;
         } else if (*p == '|') {
             char *c = xstrdup(cell.data ? cell.data : "");
@@ -139,7 +140,11 @@ static void copy_step(tck_step *dst, const tck_step *src, const tck_row *head,
             char *cell = head ? substitute(src->table.rows[r].cells[c], head, ex)
                               : xstrdup(src->table.rows[r].cells[c]);
             for (char *q = cell; *q; q++) {
-                if (*q == '|') kg_buf_putc(&line, '\\');
+                if (*q == '|' || *q == '\\') kg_buf_putc(&line, '\\');
+                if (*q == '\n') {
+                    kg_buf_puts(&line, "\\n");
+                    continue;
+                }
                 kg_buf_putc(&line, *q);
             }
             kg_buf_putc(&line, '|');
@@ -212,10 +217,25 @@ static void flush(tck_scenarios *out, const tck_scenario *bg, tck_scenario *cur,
     table_free(examples);
 }
 
+/* One line of any length (the TCK has 10,000-character literals) into b;
+ * NULL at the end of the file. */
+static char *read_line(FILE *f, kg_buf *b)
+{
+    char chunk[4096];
+    kg_buf_reset(b);
+    while (fgets(chunk, sizeof chunk, f)) {
+        kg_buf_puts(b, chunk);
+        if (b->oom) abort();
+        if (b->len && b->data[b->len - 1] == '\n') break;
+    }
+    return b->len ? b->data : NULL;
+}
+
 int tck_feature_read(tck_scenarios *out, const char *path, kg_error *err)
 {
     FILE *f = fopen(path, "r");
-    char line[8192], *stem, *slash, *dot, *folder;
+    char *line, *stem, *slash, *dot, *folder;
+    kg_buf lb = KG_BUF_INIT;
     tck_scenario cur, bg;
     tck_table examples = {NULL, 0};
     int outline = 0, in_doc = 0, in_examples = 0, lineno = 0, in_bg = 0;
@@ -238,7 +258,7 @@ int tck_feature_read(tck_scenarios *out, const char *path, kg_error *err)
         if (at) memmove(folder, at + 9, strlen(at + 9) + 1);
     }
 
-    while (fgets(line, sizeof line, f)) {
+    while ((line = read_line(f, &lb)) != NULL) {
         char *t;
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
@@ -299,6 +319,7 @@ int tck_feature_read(tck_scenarios *out, const char *path, kg_error *err)
     flush(out, &bg, &cur, &examples, outline);
     scenario_free(&bg);
     kg_buf_free(&doc);
+    kg_buf_free(&lb);
     kg_free(stem);
     kg_free(folder);
     fclose(f);

@@ -109,12 +109,114 @@ static void test_query_errors__incomplete_input(void)
     kg_graph_free(g);
 }
 
+/* Compile-time checks added with the TCK work: rand() inside an
+ * aggregate, a node as a predicate. */
+static void test_query_errors__nondeterministic_and_predicates(void)
+{
+    kg_graph *g = kg_graph_new();
+    E("RETURN count(rand())",
+      "error -4 at 1:14: rand() is not allowed inside aggregate function "
+      "count(): its value is not deterministic");
+    E("UNWIND [1] AS x RETURN collect(x + toInteger(rand() * 2))",
+      "error -4 at 1:46: rand() is not allowed inside aggregate function "
+      "collect(): its value is not deterministic");
+    E("MATCH (n) WHERE (n) RETURN n",
+      "error -5 at 1:17: expected a Boolean, got node 'n'");
+    E("MATCH p = (n)-->() WHERE true AND p RETURN n",
+      "error -5 at 1:35: expected a Boolean, got path 'p'");
+    kg_graph_free(g);
+}
+
+/* Prepare len bytes of text (which may hold NUL) and render the error. */
+static char *prep_bytes(kg_graph *g, const char *text, size_t len,
+                        kg_error *err)
+{
+    kg_query_env env;
+    kg_query *q = NULL;
+    kg_buf out = KG_BUF_INIT;
+    int rc;
+    memset(&env, 0, sizeof env);
+    env.graph = g;
+    rc = kg_query_prepare(&q, &env, text, len, err);
+    if (rc == KG_OK) {
+        kg_query_free(q);
+        kg_buf_puts(&out, "ok");
+    } else {
+        kg_buf_printf(&out, "error %d at %u:%u +%u: %s", rc, err->line,
+                      err->col, err->span.offset, err->msg);
+    }
+    return kg_buf_detach(&out);
+}
+
+/* Invalid UTF-8 and NUL bytes in names, strings, comments: rejected before
+ * lexing, with the byte offset, and no raw byte in the message or in what
+ * kg_error_print writes to a terminal. */
+#define T(s) s, sizeof(s) - 1
+
+static void test_query_errors__invalid_text(void)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *want;
+    } cases[] = {
+        {T("MATCH (n) RETURN n.\xff"),
+         "error -4 at 1:20 +19: invalid UTF-8 at offset 19 (byte 0xff): a "
+         "query must be UTF-8 text"},
+        {T("RETURN 'a\xc0\xaf" "b'"),
+         "error -4 at 1:10 +9: invalid UTF-8 at offset 9 (byte 0xc0): a "
+         "query must be UTF-8 text"},
+        {T("RETURN `\xed\xa0\x80` AS x"),
+         "error -4 at 1:9 +8: invalid UTF-8 at offset 8 (byte 0xed): a "
+         "query must be UTF-8 text"},
+        {T("RETURN 1 // \xe2\x82"),
+         "error -4 at 1:13 +12: invalid UTF-8 at offset 12 (byte 0xe2): a "
+         "query must be UTF-8 text"},
+        {T("RETURN 'a\0b'"),
+         "error -4 at 1:10 +9: NUL byte at offset 9: a query is text (write "
+         "\\u0000 inside a string)"},
+        {T("MATCH (n) RETURN n.`a\0b`"),
+         "error -4 at 1:22 +21: NUL byte at offset 21: a query is text (write "
+         "\\u0000 inside a string)"},
+        {T("RETURN '\xc3\xa9\xf0\x9f\x98\x80' AS `\xc3\xa9`"), "ok"},
+        {T("RETURN '\\u0000' AS z"), "ok"},
+    };
+    kg_graph *g = kg_graph_new();
+    size_t i, j;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        kg_error err;
+        char *got = prep_bytes(g, cases[i].text, cases[i].len, &err);
+        if (strcmp(got, cases[i].want) != 0)
+            fprintf(stderr, "case %zu:\n  got:  %s\n  want: %s\n", i, got,
+                    cases[i].want);
+        kg_assert_str(got, cases[i].want);
+        kg_free(got);
+        if (strcmp(cases[i].want, "ok") != 0) {
+            char *shown = NULL;
+            size_t n = 0;
+            FILE *f = open_memstream(&shown, &n);
+            kg_assert(f != NULL);
+            kg_error_print(f, &err, cases[i].text, cases[i].len);
+            fclose(f);
+            for (j = 0; j < n; j++) /* escaped: \xff, never the byte */
+                kg_assert((unsigned char)shown[j] >= 0x20 || shown[j] == '\n');
+            kg_assert(strstr(shown, "^") != NULL);
+            free(shown);
+        }
+    }
+    kg_graph_free(g);
+}
+#undef T
+
 KG_TEST_LIST = {
     {"query::errors::semantic", test_query_errors__semantic},
     {"query::errors::patterns", test_query_errors__patterns},
     {"query::errors::procedures_and_versions",
      test_query_errors__procedures_and_versions},
     {"query::errors::incomplete_input", test_query_errors__incomplete_input},
+    {"query::errors::nondeterministic_and_predicates",
+     test_query_errors__nondeterministic_and_predicates},
+    {"query::errors::invalid_text", test_query_errors__invalid_text},
     {NULL, NULL}};
 
 KG_TEST_MAIN

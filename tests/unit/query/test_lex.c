@@ -100,6 +100,43 @@ static void test_query_lex__comments(void)
                   want);
 }
 
+/* kg_lex_check_text: the first NUL or ill-formed UTF-8 sequence, by offset
+ * (overlong forms, surrogates, code points above U+10FFFF, cut sequences). */
+static void test_query_lex__check_text(void)
+{
+    static const struct {
+        const char *s;
+        size_t len;
+        int bad_at; /* -1: valid */
+    } cases[] = {
+        {"RETURN 'caf\xc3\xa9'", 14, -1},
+        {"\xf0\x9f\x98\x80 \xe2\x82\xac \xf4\x8f\xbf\xbf", 13, -1},
+        {"n.\xff", 3, 2},
+        {"ab\xc0\xaf", 4, 2},         /* overlong '/' */
+        {"\xe0\x80\xaf", 3, 0},      /* overlong, 3 bytes */
+        {"x\xed\xa0\x80", 4, 1},     /* surrogate U+D800 */
+        {"\xf4\x90\x80\x80", 4, 0}, /* above U+10FFFF */
+        {"abc\xe2\x82", 5, 3},        /* cut at the end */
+        {"a\x80", 2, 1},               /* lone continuation byte */
+        {"a\0b", 3, 1},
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        kg_error err;
+        int rc = kg_lex_check_text(cases[i].s, (uint32_t)cases[i].len, &err);
+        if (cases[i].bad_at < 0) {
+            kg_assert_int(rc, KG_OK);
+            continue;
+        }
+        kg_assert_int(rc, KG_ESYNTAX);
+        kg_assert_int(err.span.offset, (uint32_t)cases[i].bad_at);
+        kg_assert_int(err.span.len, 1);
+        /* the message names the byte in hex, never holds it */
+        for (const char *m = err.msg; *m; m++)
+            kg_assert((unsigned char)*m >= 0x20 && (unsigned char)*m < 0x7f);
+    }
+}
+
 KG_TEST_LIST = {
     {"query::lex::keywords_case_insensitive",
      test_query_lex__keywords_case_insensitive},
@@ -109,6 +146,7 @@ KG_TEST_LIST = {
     {"query::lex::errors_at_end_are_incomplete",
      test_query_lex__errors_at_end_are_incomplete},
     {"query::lex::comments", test_query_lex__comments},
+    {"query::lex::check_text", test_query_lex__check_text},
     {NULL, NULL}};
 
 KG_TEST_MAIN

@@ -59,6 +59,7 @@ static int put_version(kg_store *st, const char *msg, const char *body,
     }
     kg_doc_edge(&doc, "sagemaker", "MENTIONS", "nowhere", 4, 5);
     kg_doc_diag(&doc, KG_SEV_WARNING, 7, 2, "odd front matter");
+    kg_doc_diag(&doc, KG_SEV_WARNING, 0, 0, "about the whole file");
     if (kg_store_put_doc(st, &doc, 1, &err) < 0 || kg_store_commit(st, &err) < 0) {
         kg_doc_free(&doc);
         return -1;
@@ -102,8 +103,14 @@ static void test_query_proc__store(void)
     kg_assert_str(r, "2 | 'added'");
     kg_free(r);
     r = qt_run_env(&env, "CALL kg.diagnostics() YIELD file, line, severity "
-                         "WHERE severity = 'warning' RETURN file, line");
+                         "WHERE severity = 'warning' AND line > 0 RETURN file, line");
     kg_assert_str(r, "'notes/sagemaker.md' | 7");
+    kg_free(r);
+    /* a whole-file diagnostic has no line or column */
+    r = qt_run_env(&env, "CALL kg.diagnostics() YIELD line, col, message "
+                         "WHERE message = 'about the whole file' "
+                         "RETURN line, col");
+    kg_assert_str(r, "null | null");
     kg_free(r);
     r = qt_run_env(&env, "CALL kg.diff(1, 2) YIELD change, kind, key "
                          "WHERE kind = 'node' RETURN change, key");
