@@ -120,7 +120,24 @@ typedef struct {
     kg_id *ids;
     uint32_t n, cap;
     int dirty;         /* unsorted, or may hold dead / unlabelled ids */
+    /* Membership by node id, built on first kg_graph_label_bits() and then
+     * kept exact by every label add / remove and node delete, so a label
+     * test is one load from a small array instead of two misses (node,
+     * labels). Ids at or past nbits * 64 do not carry the label. */
+    uint64_t *bits;
+    uint32_t nbits;    /* words */
 } kg_labidx;
+
+/* A node property as a column by node id (kg_graph_prop_column): each
+ * entry holds its own reference to the node's value, or null. Entries
+ * for ids at or past n (nodes added later) are not kept: those ids read
+ * the node's own array. Writes keep the entries exact. */
+typedef struct {
+    kg_value *v;
+    uint64_t *pre;     /* strings: first 8 bytes, big-endian, 0-padded */
+    uint8_t *plen;     /* strings: length, capped at 255               */
+    uint32_t n;
+} kg_pcol;
 
 /* The key is in the slot so that a probe reads the slot and the key bytes
  * and never the node: resolving a version's edges is hundreds of
@@ -139,6 +156,7 @@ struct kg_graph {
     uint32_t nnodes, capnodes, livenodes;
     kg_gedge *edges;
     uint32_t nedges, capedges, liveedges;
+    uint32_t liveloops; /* live edges with src == dst                */
     kg_keyslot *keytab; /* node ids by key hash, open addressing      */
     uint32_t keymask, keyused;
     kg_rentry *res;    /* resolve index, sorted (hash, rank, node)   */
@@ -148,6 +166,8 @@ struct kg_graph {
     int res_valid;
     kg_labidx *labidx; /* by label atom */
     uint32_t nlabidx;
+    kg_pcol *pcols;    /* node property columns by key atom          */
+    uint32_t npcols;
     kg_atom a_name, a_aliases;
     kg_buf scratch;
 };
@@ -174,9 +194,15 @@ void kg_graph__resolve_free(kg_graph *g);
 /* Property arrays (mem_prop.c). */
 void kg_graph__props_release(kg_graph *g, kg_gprop **props, uint32_t *n,
                              uint32_t *cap);
+/* Node n's properties are going (delete, clear): null its column entries. */
+void kg_graph__pcol_drop(kg_graph *g, kg_id n);
+void kg_graph__pcol_free(kg_graph *g);
 /* Label index upkeep (mem_prop.c). */
 int kg_graph__labidx_add(kg_graph *g, kg_atom label, kg_id n);
 void kg_graph__labidx_dirty(kg_graph *g, kg_atom label);
+/* Node n lost label (removed, or n deleted): the index is dirty and the
+ * membership bit cleared. */
+void kg_graph__labidx_drop(kg_graph *g, kg_atom label, kg_id n);
 void kg_graph__labidx_free(kg_graph *g);
 
 /* ---- values (value.c) ---- */

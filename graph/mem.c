@@ -65,6 +65,7 @@ void kg_graph_free(kg_graph *g)
     kg_graph__key_free(g);
     kg_graph__resolve_free(g);
     kg_graph__labidx_free(g);
+    kg_graph__pcol_free(g);
     kg_buf_free(&g->scratch);
     kg_free(g);
 }
@@ -216,6 +217,7 @@ kg_id kg_graph_edge_add(kg_graph *g, kg_id src, kg_id dst, kg_atom type,
     d->in[d->nin++] = id;
     g->nedges++;
     g->liveedges++;
+    if (src == dst) g->liveloops++;
     return id;
 oom:
     kg_error_set(err, KG_ENOMEM, NULL, (kg_span){0, 0}, "out of memory");
@@ -247,6 +249,7 @@ int kg_graph_edge_delete(kg_graph *g, kg_id id)
     kg_graph__props_release(g, &e->props, &e->nprops, &e->capprops);
     e->alive = 0;
     g->liveedges--;
+    if (e->src == e->dst) g->liveloops--;
     return KG_OK;
 }
 
@@ -276,8 +279,10 @@ int kg_graph_node_delete(kg_graph *g, kg_id id, int detach, kg_error *err)
                             n->key, (unsigned)(n->nout + n->nin));
     while (n->nout > 0) kg_graph_edge_delete(g, n->out[n->nout - 1]);
     while (n->nin > 0) kg_graph_edge_delete(g, n->in[n->nin - 1]);
-    for (i = 0; i < n->nlabels; i++) kg_graph__labidx_dirty(g, n->labels[i]);
+    for (i = 0; i < n->nlabels; i++)
+        kg_graph__labidx_drop(g, n->labels[i], id);
     kg_graph__key_remove(g, id);
+    kg_graph__pcol_drop(g, id);
     kg_graph__props_release(g, &n->props, &n->nprops, &n->capprops);
     adj_release(g, &n->out, &n->nout, &n->capout);
     adj_release(g, &n->in, &n->nin, &n->capin);
@@ -401,4 +406,35 @@ int kg_graph_origin_set(kg_graph *g, kg_elem kind, kg_id id, const char *file,
         g->edges[id].line = line;
     }
     return KG_OK;
+}
+
+size_t kg_graph_loops(const kg_graph *g)
+{
+    return g->liveloops;
+}
+
+/* Prefetch distance: far enough ahead to cover a memory latency at the
+ * few nanoseconds each entry costs, near enough to stay in cache. */
+#define KG_FETCH_AHEAD 12
+
+void kg_graph_edges_fetch(const kg_graph *g, const kg_id *edges, size_t n,
+                          int dst_end, kg_atom *types, kg_id *ends)
+{
+    size_t i;
+
+    for (i = 0; i < n && i < KG_FETCH_AHEAD; i++)
+        if (edges[i] < g->nedges) __builtin_prefetch(&g->edges[edges[i]]);
+    for (i = 0; i < n; i++) {
+        const kg_gedge *e;
+        if (i + KG_FETCH_AHEAD < n && edges[i + KG_FETCH_AHEAD] < g->nedges)
+            __builtin_prefetch(&g->edges[edges[i + KG_FETCH_AHEAD]]);
+        e = edges[i] < g->nedges ? &g->edges[edges[i]] : NULL;
+        if (e == NULL || !e->alive) {
+            if (types) types[i] = KG_NONE;
+            if (ends) ends[i] = KG_NONE;
+            continue;
+        }
+        if (types) types[i] = e->type;
+        if (ends) ends[i] = dst_end ? e->dst : e->src;
+    }
 }

@@ -68,6 +68,125 @@ void kg_graph__props_release(kg_graph *g, kg_gprop **props, uint32_t *n,
     *n = *cap = 0;
 }
 
+/* ---- node property columns ---- */
+
+/* Entry (key, id) of a column, if one is kept. */
+static kg_value *pcol_at(const kg_graph *g, kg_atom key, kg_id id)
+{
+    const kg_pcol *c;
+
+    if (key >= g->npcols) return NULL;
+    c = &g->pcols[key];
+    return c->v != NULL && id < c->n ? &c->v[id] : NULL;
+}
+
+/* The prefix entries of id from its column value. */
+static void pre_set(kg_pcol *c, kg_id id)
+{
+    const kg_value *v = &c->v[id];
+    if (v->type == KG_VSTRING) {
+        c->pre[id] = kg_graph_prefix_of(v->u.str->s, v->u.str->len);
+        c->plen[id] = (uint8_t)(v->u.str->len < 255 ? v->u.str->len : 255);
+    } else {
+        c->pre[id] = 0;
+        c->plen[id] = 0;
+    }
+}
+
+const uint64_t *kg_graph_prop_prefix(const kg_graph *g, kg_atom key,
+                                     const uint8_t **lens, size_t *n)
+{
+    const kg_pcol *c;
+
+    *n = 0;
+    *lens = NULL;
+    if (key >= g->npcols || g->pcols[key].v == NULL) return NULL;
+    c = &g->pcols[key];
+    *n = c->n;
+    *lens = c->plen;
+    return c->pre;
+}
+
+/* Make entry (key, id) hold v (NULL or null: nothing). The reference is
+ * taken first: v may be the entry itself (SET n.a = n.a). */
+static void pcol_put(kg_graph *g, kg_atom key, kg_id id, const kg_value *v)
+{
+    kg_value *slot = pcol_at(g, key, id), nv;
+
+    if (slot == NULL) return;
+    nv = v != NULL ? kg_value_retain(v) : KG_NULL_VALUE;
+    kg_value_release(slot);
+    *slot = nv;
+    pre_set(&g->pcols[key], id);
+}
+
+void kg_graph__pcol_drop(kg_graph *g, kg_id n)
+{
+    kg_gnode *x = kg_graph__node(g, n);
+    uint32_t i;
+
+    if (x == NULL || g->npcols == 0) return;
+    for (i = 0; i < x->nprops; i++) pcol_put(g, x->props[i].key, n, NULL);
+}
+
+void kg_graph__pcol_free(kg_graph *g)
+{
+    uint32_t i, j;
+
+    for (i = 0; i < g->npcols; i++) {
+        for (j = 0; g->pcols[i].v != NULL && j < g->pcols[i].n; j++)
+            kg_value_release(&g->pcols[i].v[j]);
+        kg_free(g->pcols[i].v);
+        kg_free(g->pcols[i].pre);
+        kg_free(g->pcols[i].plen);
+    }
+    kg_free(g->pcols);
+    g->pcols = NULL;
+    g->npcols = 0;
+}
+
+int kg_graph_prop_column(kg_graph *g, kg_atom key)
+{
+    kg_pcol *c;
+    uint32_t i;
+
+    if (key >= g->atoms.n) return KG_ETYPE;
+    if (key >= g->npcols) {
+        uint32_t ncap = g->npcols ? g->npcols : 16;
+        kg_pcol *p;
+        while (ncap <= key) ncap *= 2;
+        if ((p = kg_realloc(g->pcols, (size_t)ncap * sizeof *p)) == NULL)
+            return KG_ENOMEM;
+        memset(p + g->npcols, 0, (ncap - g->npcols) * sizeof *p);
+        g->pcols = p;
+        g->npcols = ncap;
+    }
+    c = &g->pcols[key];
+    if (c->v != NULL) return KG_OK;
+    /* calloc: all null (KG_VNULL is 0) */
+    c->pre = kg_calloc((size_t)g->nnodes + 1, sizeof *c->pre);
+    c->plen = kg_calloc((size_t)g->nnodes + 1, 1);
+    c->v = kg_calloc((size_t)g->nnodes + 1, sizeof *c->v);
+    if (c->v == NULL || c->pre == NULL || c->plen == NULL) {
+        kg_free(c->v);
+        kg_free(c->pre);
+        kg_free(c->plen);
+        memset(c, 0, sizeof *c);
+        return KG_ENOMEM;
+    }
+    c->n = g->nnodes;
+    for (i = 0; i < g->nnodes; i++) {
+        kg_gnode *x = &g->nodes[i];
+        long at;
+        if (!x->alive || x->nprops == 0) continue;
+        if ((at = prop_find(x->props, x->nprops, key)) >= 0) {
+            c->v[i] = kg_value_retain(&x->props[at].val);
+            pre_set(c, i);
+        }
+    }
+    return KG_OK;
+}
+
 const kg_value *kg_graph_prop(const kg_graph *g, kg_elem kind, kg_id id,
                               kg_atom key)
 {
@@ -75,6 +194,10 @@ const kg_value *kg_graph_prop(const kg_graph *g, kg_elem kind, kg_id id,
     uint32_t *n, *cap;
     long at;
 
+    if (kind == KG_NODE) {
+        const kg_value *v = pcol_at(g, key, id);
+        if (v != NULL) return v->type == KG_VNULL ? NULL : v;
+    }
     elem_props(g, kind, id, &props, &n, &cap);
     if (props == NULL) return NULL;
     at = prop_find(*props, *n, key);
@@ -98,6 +221,7 @@ int kg_graph_prop_set(kg_graph *g, kg_elem kind, kg_id id, kg_atom key,
     at = prop_find(*props, *n, key);
     if (v == NULL || v->type == KG_VNULL) {
         if (at < 0) return KG_OK;
+        if (kind == KG_NODE) pcol_put(g, key, id, NULL);
         p = *props;
         kg_value_release(&p[at].val);
         memmove(p + at, p + at + 1, (*n - (size_t)at - 1) * sizeof *p);
@@ -111,6 +235,7 @@ int kg_graph_prop_set(kg_graph *g, kg_elem kind, kg_id id, kg_atom key,
     if (at >= 0) {
         kg_value_release(&(*props)[at].val);
         (*props)[at].val = nv;
+        if (kind == KG_NODE) pcol_put(g, key, id, &nv);
         return KG_OK;
     }
     if (kg_pool__reserve(&g->pool, (void **)props, cap, *n + 1,
@@ -124,6 +249,7 @@ int kg_graph_prop_set(kg_graph *g, kg_elem kind, kg_id id, kg_atom key,
     p[pos].key = key;
     p[pos].val = nv;
     (*n)++;
+    if (kind == KG_NODE) pcol_put(g, key, id, &nv);
     return KG_OK;
 }
 
@@ -155,7 +281,10 @@ void kg_graph_prop_clear(kg_graph *g, kg_elem kind, kg_id id)
 
     elem_props(g, kind, id, &props, &n, &cap);
     if (props == NULL) return;
-    if (kind == KG_NODE) g->res_valid = 0;
+    if (kind == KG_NODE) {
+        g->res_valid = 0;
+        kg_graph__pcol_drop(g, id);
+    }
     kg_graph__props_release(g, props, n, cap);
 }
 
@@ -163,10 +292,12 @@ void kg_graph_prop_clear(kg_graph *g, kg_elem kind, kg_id id)
 
 int kg_graph_has_label(const kg_graph *g, kg_id n, kg_atom label)
 {
-    kg_gnode *x = kg_graph__node(g, n);
+    kg_gnode *x;
     uint32_t i;
 
-    if (x == NULL) return 0;
+    if (label < g->nlabidx && g->labidx[label].bits)
+        return kg_graph_bit(g->labidx[label].bits, g->labidx[label].nbits, n);
+    if ((x = kg_graph__node(g, n)) == NULL) return 0;
     for (i = 0; i < x->nlabels; i++)
         if (x->labels[i] == label) return 1;
     return 0;
@@ -201,7 +332,7 @@ int kg_graph_label_remove(kg_graph *g, kg_id n, kg_atom label)
             memmove(x->labels + i, x->labels + i + 1,
                     (x->nlabels - i - 1) * sizeof *x->labels);
             x->nlabels--;
-            kg_graph__labidx_dirty(g, label);
+            kg_graph__labidx_drop(g, label, n);
             break;
         }
     }
@@ -241,6 +372,18 @@ int kg_graph__labidx_add(kg_graph *g, kg_atom label, kg_id n)
         li->ids = ids;
         li->cap = ncap;
     }
+    if (li->bits && (n >> 6) >= li->nbits) {
+        uint32_t nw = li->nbits * 2, cap = (uint32_t)((g->capnodes + 63) / 64);
+        uint64_t *bits;
+        if (nw < cap) nw = cap;
+        if (nw <= (n >> 6)) nw = (n >> 6) + 1;
+        if ((bits = kg_realloc(li->bits, (size_t)nw * sizeof *bits)) == NULL)
+            return KG_ENOMEM;
+        memset(bits + li->nbits, 0, (size_t)(nw - li->nbits) * sizeof *bits);
+        li->bits = bits;
+        li->nbits = nw;
+    }
+    if (li->bits) li->bits[n >> 6] |= (uint64_t)1 << (n & 63);
     if (li->n > 0 && li->ids[li->n - 1] >= n) li->dirty = 1;
     li->ids[li->n++] = n;
     return KG_OK;
@@ -251,11 +394,25 @@ void kg_graph__labidx_dirty(kg_graph *g, kg_atom label)
     if (label < g->nlabidx) g->labidx[label].dirty = 1;
 }
 
+void kg_graph__labidx_drop(kg_graph *g, kg_atom label, kg_id n)
+{
+    kg_labidx *li;
+
+    if (label >= g->nlabidx) return;
+    li = &g->labidx[label];
+    li->dirty = 1;
+    if (li->bits && (n >> 6) < li->nbits)
+        li->bits[n >> 6] &= ~((uint64_t)1 << (n & 63));
+}
+
 void kg_graph__labidx_free(kg_graph *g)
 {
     uint32_t i;
 
-    for (i = 0; i < g->nlabidx; i++) kg_free(g->labidx[i].ids);
+    for (i = 0; i < g->nlabidx; i++) {
+        kg_free(g->labidx[i].ids);
+        kg_free(g->labidx[i].bits);
+    }
     kg_free(g->labidx);
     g->labidx = NULL;
     g->nlabidx = 0;
@@ -290,4 +447,29 @@ const kg_id *kg_graph_label_nodes(kg_graph *g, kg_atom label, size_t *count)
     }
     *count = li->n;
     return li->ids;
+}
+
+const uint64_t *kg_graph_label_bits(kg_graph *g, kg_atom label, size_t *nwords)
+{
+    kg_labidx *li;
+    const kg_id *ids;
+    size_t n, i;
+    uint32_t nw;
+
+    *nwords = 0;
+    if (label >= g->nlabidx) return NULL;
+    li = &g->labidx[label];
+    if (li->bits == NULL && li->ids == NULL) return NULL; /* never had */
+    if (li->bits == NULL) {
+        /* from the compacted index: live ids carrying the label */
+        ids = kg_graph_label_nodes(g, label, &n);
+        nw = (uint32_t)((g->capnodes + 63) / 64);
+        if (nw == 0) nw = 1;
+        if ((li->bits = kg_calloc(nw, sizeof *li->bits)) == NULL) return NULL;
+        li->nbits = nw;
+        for (i = 0; i < n; i++)
+            li->bits[ids[i] >> 6] |= (uint64_t)1 << (ids[i] & 63);
+    }
+    *nwords = li->nbits;
+    return li->bits;
 }

@@ -13,6 +13,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+#define MEMO_LABELS 4 /* label lists memoised: up to this long ...      */
+#define MEMO_SETS 32  /* ... and this many distinct ones                */
+
 /* count lives apart from the rest of the state (op_agg.counts) so that
  * count(*) over many groups touches 8 bytes per row, not a whole state. */
 typedef struct {
@@ -39,6 +42,18 @@ typedef struct {
     size_t nnodemap;
     size_t pos;
     kg_value *keybuf;
+    /* Keys that read a node n only through labels(n), or a relationship r
+     * only through type(r): elements with the same label list (type) fall
+     * in the same group, found by that list (memo) without evaluating the
+     * keys. memo_slot is n's (r's) slot, or -1. */
+    int32_t memo_slot;
+    int memo_rel;       /* the keys read type(r), not labels(n)          */
+    struct {
+        uint32_t n;
+        kg_atom a[MEMO_LABELS];
+        size_t pos;
+    } memo[MEMO_SETS];
+    uint32_t nmemo;
 } op_agg;
 
 static void state_free(agg_state *a)
@@ -256,11 +271,231 @@ static int add_group_states(op_agg *g, kg_exec *x)
                         g->base.span);
 }
 
-static int consume(op_agg *g, kg_exec *x)
+/* The group of the current row (added when new, with its states). */
+static int group_of(op_agg *g, kg_exec *x, size_t *posp)
 {
     int rc, added;
     uint32_t i;
     size_t pos;
+    for (i = 0; i < g->s.nkeys; i++) {
+        const kg_value *n = g->s.key_node[i] >= 0 && g->by_node
+                                ? &x->row[g->s.key_node[i]]
+                                : NULL;
+        if (n && n->type == KG_VNODE) {
+            /* n.id is the node's key, unique: group by the node */
+            g->keybuf[i] = kg_qv__real_key(x, n->u.id) ? *n : KG_NULL_VALUE;
+        } else if ((rc = kg_expr__eval(x, g->s.keys[i], &g->keybuf[i])) < 0) {
+            return rc;
+        }
+    }
+    if (g->nodemap && g->keybuf[0].type == KG_VNODE &&
+        g->keybuf[0].u.id < g->nnodemap &&
+        g->nodemap[g->keybuf[0].u.id] != UINT32_MAX) {
+        /* one node key: a direct array beats hashing */
+        pos = g->nodemap[g->keybuf[0].u.id];
+        added = 0;
+        rc = KG_OK;
+    } else {
+        rc = kg_rowset__add(&g->groups, g->keybuf, &pos, &added);
+        if (rc == KG_OK && g->nodemap && g->keybuf[0].type == KG_VNODE &&
+            g->keybuf[0].u.id < g->nnodemap)
+            g->nodemap[g->keybuf[0].u.id] = (uint32_t)pos;
+    }
+    for (i = 0; i < g->s.nkeys; i++) kg_value_release(&g->keybuf[i]);
+    if (rc < 0) return kg_exec__fail(x, KG_ENOMEM, g->base.span, "out of memory");
+    if (added && (rc = add_group_states(g, x)) < 0) return rc;
+    *posp = pos;
+    return KG_OK;
+}
+
+/* The group of the current row through the label-list memo when it
+ * applies (memo_slot holds a live node with a short label list). */
+static int group_memo(op_agg *g, kg_exec *x, size_t *pos)
+{
+    const kg_value *v = &x->row[g->memo_slot];
+    const kg_atom *labels;
+    size_t n;
+    uint32_t i;
+    int rc;
+    kg_atom type;
+    /* with no writes yet every element in a row is alive */
+    if (v->type != (g->memo_rel ? KG_VREL : KG_VNODE) ||
+        (kg_exec__writes(x) &&
+         !kg_graph_alive(x->g, v->type == KG_VNODE ? KG_NODE : KG_EDGE,
+                         v->u.id)))
+        return group_of(g, x, pos);
+    if (v->type == KG_VREL) {
+        /* a type is memoised as a one-atom list */
+        type = kg_graph_edge_type(x->g, v->u.id);
+        labels = &type;
+        n = 1;
+    } else {
+        labels = kg_graph_labels(x->g, v->u.id, &n);
+    }
+    if (n > MEMO_LABELS) return group_of(g, x, pos);
+    for (i = 0; i < g->nmemo; i++) {
+        size_t k = 0;
+        if (g->memo[i].n != n) continue;
+        while (k < n && g->memo[i].a[k] == labels[k]) k++;
+        if (k == n) {
+            *pos = g->memo[i].pos;
+            return KG_OK;
+        }
+    }
+    if ((rc = group_of(g, x, pos)) < 0) return rc;
+    if (g->nmemo < MEMO_SETS) {
+        g->memo[g->nmemo].n = (uint32_t)n;
+        if (n) memcpy(g->memo[g->nmemo].a, labels, n * sizeof *labels);
+        g->memo[g->nmemo++].pos = *pos;
+    }
+    return KG_OK;
+}
+
+/* Degree mode: count(*) only, grouped by keys of one node n, over a bare
+ * RelationshipScan binding n at one end (no labels, no other use of the
+ * relationship or the far end). The count of n is then its adjacency
+ * size: out, in, or both less its self-loops (met once undirected), or
+ * the entries of the wanted types - O(nodes) instead of a row per edge.
+ * Nodes without such edges make no row, as in the scan. */
+static uint64_t degree(kg_exec *x, kg_expand_spec *s, kg_id n, int dir,
+                       size_t loops)
+{
+    const kg_id *out, *in;
+    size_t no, ni, i;
+    uint64_t co = 0, ci = 0, cl = 0;
+    out = kg_graph_out(x->g, n, &no);
+    in = kg_graph_in(x->g, n, &ni);
+    if (!s->ntypes && (dir != AST_DIR_BOTH || !loops))
+        return dir == AST_DIR_OUT ? no : dir == AST_DIR_IN ? ni : no + ni;
+    for (i = 0; i < no; i++)
+        if (kg_expand__type_ok(x, s, out[i])) {
+            co++;
+            if (loops && kg_graph_edge_dst(x->g, out[i]) == n) cl++;
+        }
+    if (dir == AST_DIR_OUT) return co;
+    for (i = 0; i < ni; i++)
+        if (kg_expand__type_ok(x, s, in[i])) ci++;
+    return dir == AST_DIR_IN ? ci : co + ci - cl;
+}
+
+static int degree_consume(op_agg *g, kg_exec *x, kg_expand_spec *s,
+                          int32_t slot, int dir)
+{
+    size_t cap, loops, pos;
+    kg_op *arg = g->base.child->child;
+    kg_id n;
+    uint32_t i;
+    int rc;
+    while ((rc = kg_op__next(arg, x)) == 1) {
+        cap = kg_graph_cap(x->g, KG_NODE);
+        loops = kg_graph_loops(x->g);
+        for (n = 0; n < cap; n++) {
+            uint64_t d;
+            if ((rc = kg_exec__tick(x)) < 0) return rc;
+            if (!kg_graph_alive(x->g, KG_NODE, n)) continue;
+            if ((d = degree(x, s, n, dir, loops)) == 0) continue;
+            kg_exec__set(x, slot, kg_value_node(n));
+            if ((rc = group_of(g, x, &pos)) < 0) return rc;
+            for (i = 0; i < g->s.naggs; i++)
+                g->counts[pos * g->s.naggs + i] += (int64_t)d;
+        }
+    }
+    return rc;
+}
+
+/* Does e read nothing but slot (deterministically)? */
+static int only_slot(const ast_expr *e, int32_t slot, int labels_only)
+{
+    uint32_t i;
+    if (!e) return 1;
+    switch (e->kind) {
+    case AST_E_LIT:
+    case AST_E_PARAM: return 1;
+    case AST_E_VAR: return !labels_only && e->slot == slot;
+    case AST_E_PROP: return !labels_only && only_slot(e->a, slot, 0);
+    case AST_E_INDEX:
+        return only_slot(e->a, slot, labels_only) &&
+               only_slot(e->b, slot, labels_only);
+    case AST_E_CALL:
+        if (e->op || !e->fn) return 0;
+        if (labels_only &&
+            (strcmp(e->fn->name, "labels") == 0 ||
+             strcmp(e->fn->name, "type") == 0) &&
+            e->nargs == 1 && e->args[0]->kind == AST_E_VAR &&
+            e->args[0]->slot == slot)
+            return 1;
+        if (strcmp(e->fn->name, "labels") && strcmp(e->fn->name, "id") &&
+            strcmp(e->fn->name, "toLower") && strcmp(e->fn->name, "toUpper") &&
+            strcmp(e->fn->name, "toString") && strcmp(e->fn->name, "head"))
+            return 0;
+        for (i = 0; i < e->nargs; i++)
+            if (!only_slot(e->args[i], slot, labels_only)) return 0;
+        return 1;
+    default: return 0;
+    }
+}
+
+/* e calls function name somewhere. */
+static int calls(const ast_expr *e, const char *name)
+{
+    uint32_t i;
+    if (!e) return 0;
+    if (e->kind == AST_E_CALL && e->fn && strcmp(e->fn->name, name) == 0)
+        return 1;
+    if (calls(e->a, name) || calls(e->b, name) || calls(e->c, name)) return 1;
+    for (i = 0; i < e->nargs; i++)
+        if (calls(e->args[i], name)) return 1;
+    return 0;
+}
+
+/* The one slot every key reads (through labels() or type() only when
+ * labels_only), or -1. */
+static int32_t key_slot(const op_agg *g, int labels_only)
+{
+    int32_t slot = -1;
+    uint32_t i;
+    int32_t deps[4];
+    uint32_t nd;
+    for (i = 0; i < g->s.nkeys; i++) {
+        nd = 0;
+        kg_plan__deps(g->s.keys[i], deps, &nd, 4);
+        if (nd != 1 || (slot >= 0 && deps[0] != slot)) return -1;
+        slot = deps[0];
+    }
+    for (i = 0; i < g->s.nkeys; i++)
+        if (!only_slot(g->s.keys[i], slot, labels_only)) return -1;
+    return slot;
+}
+
+/* Degree mode applies: *slot and *dir (relative to n) filled. */
+static int degree_ok(const op_agg *g, kg_expand_spec **sp, int32_t *slot,
+                     int *dir)
+{
+    kg_expand_spec *s = kg_relscan__spec(g->base.child);
+    uint32_t i;
+    int32_t n;
+    if (!s || !g->s.nkeys) return 0;
+    for (i = 0; i < g->s.naggs; i++)
+        if (g->s.aggs[i]->kind != AST_E_COUNTSTAR) return 0;
+    if (s->src == s->dst || s->niso || s->nslabels || s->nlabels || s->into ||
+        s->rel_bound)
+        return 0;
+    if ((n = key_slot(g, 0)) < 0 || (n != s->src && n != s->dst)) return 0;
+    *sp = s;
+    *slot = n;
+    *dir = s->dir;
+    if (n == s->dst && s->dir != AST_DIR_BOTH)
+        *dir = s->dir == AST_DIR_OUT ? AST_DIR_IN : AST_DIR_OUT;
+    return 1;
+}
+
+static int consume(op_agg *g, kg_exec *x)
+{
+    int rc, added, dir;
+    uint32_t i;
+    size_t pos;
+    int32_t dslot;
+    kg_expand_spec *ds;
     g->by_node = kg_graph_atom_find(x->g, "id", 2) == KG_NONE;
     if (g->by_node && g->s.nkeys == 1 && g->s.key_node[0] >= 0) {
         size_t n = kg_graph_cap(x->g, KG_NODE);
@@ -269,34 +504,25 @@ static int consume(op_agg *g, kg_exec *x)
             g->nnodemap = n;
         }
     }
-    while ((rc = kg_op__next(g->base.child, x)) == 1) {
+    g->nmemo = 0;
+    g->memo_slot = g->s.nkeys ? key_slot(g, 1) : -1;
+    if (g->memo_slot >= 0) {
+        int l = 0, t = 0;
         for (i = 0; i < g->s.nkeys; i++) {
-            const kg_value *n = g->s.key_node[i] >= 0 && g->by_node
-                                    ? &x->row[g->s.key_node[i]]
-                                    : NULL;
-            if (n && n->type == KG_VNODE) {
-                /* n.id is the node's key, unique: group by the node */
-                g->keybuf[i] = kg_qv__real_key(x, n->u.id) ? *n : KG_NULL_VALUE;
-            } else if ((rc = kg_expr__eval(x, g->s.keys[i], &g->keybuf[i])) < 0) {
-                return rc;
-            }
+            l |= calls(g->s.keys[i], "labels");
+            t |= calls(g->s.keys[i], "type");
         }
-        if (g->nodemap && g->keybuf[0].type == KG_VNODE &&
-            g->keybuf[0].u.id < g->nnodemap &&
-            g->nodemap[g->keybuf[0].u.id] != UINT32_MAX) {
-            /* one node key: a direct array beats hashing */
-            pos = g->nodemap[g->keybuf[0].u.id];
-            added = 0;
-            rc = KG_OK;
-        } else {
-            rc = kg_rowset__add(&g->groups, g->keybuf, &pos, &added);
-            if (rc == KG_OK && g->nodemap && g->keybuf[0].type == KG_VNODE &&
-                g->keybuf[0].u.id < g->nnodemap)
-                g->nodemap[g->keybuf[0].u.id] = (uint32_t)pos;
-        }
-        for (i = 0; i < g->s.nkeys; i++) kg_value_release(&g->keybuf[i]);
-        if (rc < 0) return kg_exec__fail(x, KG_ENOMEM, g->base.span, "out of memory");
-        if (added && (rc = add_group_states(g, x)) < 0) return rc;
+        if (l && t) g->memo_slot = -1; /* one kind of element per memo */
+        g->memo_rel = t;
+    }
+    if (degree_ok(g, &ds, &dslot, &dir)) {
+        if ((rc = degree_consume(g, x, ds, dslot, dir)) < 0) return rc;
+        goto end;
+    }
+    while ((rc = kg_op__next(g->base.child, x)) == 1) {
+        if ((rc = g->memo_slot >= 0 ? group_memo(g, x, &pos)
+                                    : group_of(g, x, &pos)) < 0)
+            return rc;
         for (i = 0; i < g->s.naggs; i++)
             if ((rc = update(x, g->s.aggs[i], &g->st[pos * g->s.naggs + i],
                              &g->counts[pos * g->s.naggs + i], g->by_node)) < 0)
@@ -304,6 +530,7 @@ static int consume(op_agg *g, kg_exec *x)
         if ((rc = kg_exec__tick(x)) < 0) return rc;
     }
     if (rc < 0) return rc;
+end:
     if (g->groups.n == 0 && g->s.nkeys == 0) { /* one row for no input */
         rc = kg_rowset__add(&g->groups, g->keybuf, &pos, &added);
         if (rc < 0 || add_group_states(g, x) < 0)

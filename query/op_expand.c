@@ -20,7 +20,22 @@ typedef struct {
     size_t n, pos;
     kg_id src, target;
     int types_known;
+    /* type and far end of each entry of list, read in one prefetching
+     * pass (kg_graph_edges_fetch) instead of an edge miss per step */
+    kg_atom *types;
+    kg_id *ends;
+    size_t cap;
 } op_expand;
+
+/* t is one of the wanted types (any when none are given). */
+static int type_match(kg_exec *x, kg_expand_spec *s, kg_atom t)
+{
+    uint32_t i;
+    if (!s->ntypes) return 1;
+    for (i = 0; i < s->ntypes; i++)
+        if (kg_bind__atom(x->g, &s->tatoms[i], s->types[i]) == t) return 1;
+    return 0;
+}
 
 /* Type filter; names unknown at prepare time are looked up again. */
 int kg_expand__type_ok(kg_exec *x, kg_expand_spec *s, kg_id e)
@@ -49,23 +64,47 @@ int kg_expand__iso_ok(const kg_exec *x, const kg_expand_spec *s, kg_id e)
     return 1;
 }
 
+/* Labels through the graph's membership bitmaps: one load from a small
+ * array per label, where the node and its label array are two cache
+ * misses per edge on a large graph. */
 int kg_expand__labels_ok(kg_exec *x, kg_expand_spec *s, kg_id n)
 {
     uint32_t i;
     for (i = 0; i < s->nlabels; i++) {
         kg_atom a = kg_bind__atom(x->g, &s->latoms[i], s->labels[i]);
-        if (a == KG_NONE || !kg_graph_has_label(x->g, n, a)) return 0;
+        const uint64_t *bits;
+        size_t nw;
+        if (a == KG_NONE) return 0;
+        bits = kg_graph_label_bits(x->g, a, &nw);
+        if (!bits ? !kg_graph_has_label(x->g, n, a) : !kg_graph_bit(bits, nw, n))
+            return 0;
     }
     return 1;
 }
 
-static void set_list(op_expand *o, kg_exec *x)
+static int set_list(op_expand *o, kg_exec *x)
 {
-    if (o->phase == 0 && o->s.dir != AST_DIR_IN)
+    int out = o->phase == 0 && o->s.dir != AST_DIR_IN;
+    if (out)
         o->list = kg_graph_out(x->g, o->src, &o->n);
     else
         o->list = kg_graph_in(x->g, o->src, &o->n);
     o->pos = 0;
+    if (o->n > o->cap) {
+        size_t cap = o->cap ? o->cap : 16;
+        kg_atom *t;
+        kg_id *e;
+        while (cap < o->n) cap *= 2;
+        t = kg_realloc(o->types, cap * sizeof *t);
+        if (t) o->types = t;
+        e = t ? kg_realloc(o->ends, cap * sizeof *e) : NULL;
+        if (!t || !e)
+            return kg_exec__fail(x, KG_ENOMEM, o->base.span, "out of memory");
+        o->ends = e;
+        o->cap = cap;
+    }
+    kg_graph_edges_fetch(x->g, o->list, o->n, out, o->types, o->ends);
+    return KG_OK;
 }
 
 /* Take an input row; 0 when it cannot match at all (null endpoints). */
@@ -86,7 +125,7 @@ static int expand_open(op_expand *o, kg_exec *x)
     }
     if (o->s.rel_bound && x->row[o->s.rel].type != KG_VREL) return 0;
     o->phase = 0;
-    set_list(o, x);
+    if (set_list(o, x) < 0) return -1;
     return 1;
 }
 
@@ -106,20 +145,17 @@ static int expand_next(kg_op *op, kg_exec *x)
             if (o->pos >= o->n) {
                 if (o->phase == 0 && o->s.dir == AST_DIR_BOTH) {
                     o->phase = 1;
-                    set_list(o, x);
+                    if ((rc = set_list(o, x)) < 0) return rc;
                     continue;
                 }
                 break;
             }
-            e = o->list[o->pos++];
+            e = o->list[o->pos];
+            other = o->ends[o->pos];
             if ((rc = kg_exec__tick(x)) < 0) return rc;
-            if (!kg_expand__type_ok(x, &o->s, e)) continue;
-            if (o->phase == 0 && o->s.dir != AST_DIR_IN) {
-                other = kg_graph_edge_dst(x->g, e);
-            } else {
-                other = kg_graph_edge_src(x->g, e);
-                if (o->phase == 1 && other == o->src) continue; /* loop seen */
-            }
+            if (!type_match(x, &o->s, o->types[o->pos++]) || other == KG_NONE)
+                continue;
+            if (o->phase == 1 && other == o->src) continue; /* loop seen */
             if (o->s.into ? other != o->target
                           : !kg_expand__labels_ok(x, &o->s, other))
                 continue;
@@ -141,6 +177,13 @@ static void expand_reset(kg_op *op)
     ((op_expand *)op)->active = 0;
 }
 
+static void expand_free(kg_op *op)
+{
+    op_expand *o = (op_expand *)op;
+    kg_free(o->types);
+    kg_free(o->ends);
+}
+
 static void expand_explain(const kg_op *op, const kg_exec *x, kg_buf *out)
 {
     const op_expand *o = (const op_expand *)op;
@@ -158,9 +201,9 @@ static void expand_explain(const kg_op *op, const kg_exec *x, kg_buf *out)
 }
 
 static const kg_op_vtable expand_vt = {"Expand", expand_next, expand_reset,
-                                       NULL, expand_explain};
+                                       expand_free, expand_explain};
 static const kg_op_vtable into_vt = {"ExpandInto", expand_next, expand_reset,
-                                     NULL, expand_explain};
+                                     expand_free, expand_explain};
 
 kg_op *kg_op_new_expand(kg_op *child, const kg_expand_spec *spec)
 {

@@ -101,6 +101,11 @@ static void relscan_explain(const kg_op *op, const kg_exec *x, kg_buf *out)
 static const kg_op_vtable relscan_vt = {"RelationshipScan", relscan_next,
                                         relscan_reset, NULL, relscan_explain};
 
+kg_expand_spec *kg_relscan__spec(kg_op *op)
+{
+    return op && op->vt == &relscan_vt ? &((op_relscan *)op)->s : NULL;
+}
+
 kg_op *kg_op_new_relscan(kg_op *child, const kg_expand_spec *spec)
 {
     op_relscan *o = kg_op__alloc(sizeof *o, &relscan_vt, child);

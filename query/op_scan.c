@@ -53,9 +53,15 @@ typedef struct {
 static int has_labels(kg_exec *x, const op_scan *s, kg_id id)
 {
     uint32_t i;
-    for (i = 0; i < s->nlabels; i++)
-        if (i != s->first && !kg_graph_has_label(x->g, id, s->atoms[i]))
+    for (i = 0; i < s->nlabels; i++) {
+        const uint64_t *bits;
+        size_t nw;
+        if (i == s->first) continue;
+        bits = kg_graph_label_bits(x->g, s->atoms[i], &nw);
+        if (!bits ? !kg_graph_has_label(x->g, id, s->atoms[i])
+                  : !kg_graph_bit(bits, nw, id))
             return 0;
+    }
     return 1;
 }
 

@@ -236,6 +236,164 @@ static void test_graph_mem__oom_paths(void)
     kg_assert(rc == 0 && n > 10); /* eventually a run needs no failure */
 }
 
+/* Label bitmaps agree with the label arrays through adds, removes,
+ * deletes and new nodes past the bitmap's end; self-loop count; the
+ * prefetching edge reader. */
+static void test_graph_mem__label_bits_loops_fetch(void)
+{
+    kg_graph *g = kg_graph_new();
+    kg_error err;
+    kg_atom A = atom(g, "A"), B = atom(g, "B"), T = atom(g, "T"),
+            U = atom(g, "U");
+    const uint64_t *bits;
+    size_t nw, i, k;
+    kg_id ids[300], e[4], edges[3], ends[3];
+    kg_atom types[3];
+    for (i = 0; i < 200; i++) {
+        ids[i] = kg_graph_node_add(g, NULL, &err);
+        if (i % 3 == 0) kg_assert(kg_graph_label_add(g, ids[i], A) == KG_OK);
+        if (i % 5 == 0) kg_assert(kg_graph_label_add(g, ids[i], B) == KG_OK);
+    }
+    kg_assert(kg_graph_label_bits(g, atom(g, "None"), &nw) == NULL);
+    kg_assert_int(nw, 0);
+    bits = kg_graph_label_bits(g, A, &nw);
+    kg_assert(bits != NULL);
+    kg_assert(nw * 64 >= 200);
+    for (i = 0; i < 200; i++) kg_assert_int(kg_graph_bit(bits, nw, ids[i]), i % 3 == 0);
+    /* writes after the bitmap exists keep it exact */
+    kg_assert(kg_graph_label_remove(g, ids[3], A) == KG_OK);
+    kg_assert(kg_graph_label_add(g, ids[4], A) == KG_OK);
+    kg_assert(kg_graph_node_delete(g, ids[6], 1, &err) == KG_OK);
+    for (i = 200; i < 300; i++) { /* past the bitmap's words */
+        ids[i] = kg_graph_node_add(g, NULL, &err);
+        if (i % 2 == 0) kg_assert(kg_graph_label_add(g, ids[i], A) == KG_OK);
+    }
+    bits = kg_graph_label_bits(g, A, &nw);
+    for (i = 0; i < 300; i++) {
+        int want = i == 4 || (i != 3 && i != 6 && (i < 200 ? i % 3 == 0 : i % 2 == 0));
+        kg_assert_int(kg_graph_bit(bits, nw, ids[i]), want);
+        kg_assert_int(kg_graph_has_label(g, ids[i], A), want);
+    }
+    kg_assert_int(kg_graph_bit(bits, nw, 100000), 0);
+    {
+        const kg_id *l = kg_graph_label_nodes(g, A, &k);
+        size_t n = 0;
+        for (i = 0; i < 300; i++) n += kg_graph_bit(bits, nw, ids[i]);
+        kg_assert_int(k, n);
+        for (i = 0; i < k; i++) kg_assert(kg_graph_bit(bits, nw, l[i]));
+    }
+    /* self-loops */
+    kg_assert_int(kg_graph_loops(g), 0);
+    e[0] = kg_graph_edge_add(g, ids[1], ids[1], T, &err);
+    e[1] = kg_graph_edge_add(g, ids[1], ids[2], U, &err);
+    e[2] = kg_graph_edge_add(g, ids[2], ids[2], T, &err);
+    e[3] = kg_graph_edge_add(g, ids[5], ids[5], T, &err);
+    kg_assert_int(kg_graph_loops(g), 3);
+    kg_assert(kg_graph_edge_delete(g, e[2]) == KG_OK);
+    kg_assert_int(kg_graph_loops(g), 2);
+    kg_assert(kg_graph_node_delete(g, ids[5], 1, &err) == KG_OK);
+    kg_assert_int(kg_graph_loops(g), 1);
+    /* fetch: types and either end; dead edges KG_NONE */
+    edges[0] = e[1];
+    edges[1] = e[0];
+    edges[2] = e[2];
+    kg_graph_edges_fetch(g, edges, 3, 1, types, ends);
+    kg_assert_int(types[0], U);
+    kg_assert_int(ends[0], ids[2]);
+    kg_assert_int(types[1], T);
+    kg_assert_int(ends[1], ids[1]);
+    kg_assert_int(types[2], KG_NONE);
+    kg_assert_int(ends[2], KG_NONE);
+    kg_graph_edges_fetch(g, edges, 1, 0, NULL, ends);
+    kg_assert_int(ends[0], ids[1]);
+    kg_graph_free(g);
+}
+
+/* kg_graph_prop of a key kept as a column equals the node's own array
+ * (kg_graph_prop_at) through sets, removals, clears, deletes and nodes
+ * added after the column. */
+static int prop_agrees(kg_graph *g, kg_id id, kg_atom key)
+{
+    const kg_value *col = kg_graph_prop(g, KG_NODE, id, key), *own = NULL;
+    size_t i, n = kg_graph_prop_count(g, KG_NODE, id);
+    kg_atom k;
+    for (i = 0; i < n; i++) {
+        const kg_value *v = kg_graph_prop_at(g, KG_NODE, id, i, &k);
+        if (k == key) own = v;
+    }
+    if (!col || !own) return !col && !own;
+    return kg_value_equal(col, own) && col->type == own->type;
+}
+
+static void test_graph_mem__prop_column(void)
+{
+    kg_graph *g = kg_graph_new();
+    kg_error err;
+    kg_atom name = atom(g, "name"), w = atom(g, "w");
+    kg_value v;
+    kg_id ids[120];
+    size_t i;
+    char buf[32];
+    for (i = 0; i < 100; i++) {
+        ids[i] = kg_graph_node_add(g, NULL, &err);
+        snprintf(buf, sizeof buf, "node %zu", i);
+        v = kg_value_string(buf, strlen(buf));
+        if (i % 4) kg_assert(kg_graph_prop_set(g, KG_NODE, ids[i], name, &v) == KG_OK);
+        kg_value_release(&v);
+        v = kg_value_int((int64_t)i);
+        kg_assert(kg_graph_prop_set(g, KG_NODE, ids[i], w, &v) == KG_OK);
+    }
+    kg_assert(kg_graph_prop_column(g, name) == KG_OK);
+    kg_assert(kg_graph_prop_column(g, name) == KG_OK); /* twice: no-op */
+    for (i = 0; i < 100; i++) kg_assert(prop_agrees(g, ids[i], name));
+    v = kg_value_string("renamed", 7);
+    kg_assert(kg_graph_prop_set(g, KG_NODE, ids[1], name, &v) == KG_OK);
+    kg_assert(kg_graph_prop_set(g, KG_NODE, ids[4], name, &v) == KG_OK);
+    kg_value_release(&v);
+    kg_assert(kg_graph_prop_set(g, KG_NODE, ids[2], name, NULL) == KG_OK);
+    v = KG_NULL_VALUE;
+    kg_assert(kg_graph_prop_set(g, KG_NODE, ids[3], name, &v) == KG_OK);
+    /* a value read from the column written back over itself */
+    kg_assert(kg_graph_prop_set(g, KG_NODE, ids[5], name,
+                                kg_graph_prop(g, KG_NODE, ids[5], name)) == KG_OK);
+    kg_graph_prop_clear(g, KG_NODE, ids[6]);
+    kg_assert(kg_graph_node_delete(g, ids[7], 1, &err) == KG_OK);
+    for (i = 100; i < 120; i++) {
+        ids[i] = kg_graph_node_add(g, NULL, &err);
+        v = kg_value_string("late", 4);
+        kg_assert(kg_graph_prop_set(g, KG_NODE, ids[i], name, &v) == KG_OK);
+        kg_value_release(&v);
+    }
+    for (i = 0; i < 120; i++) {
+        kg_assert(prop_agrees(g, ids[i], name));
+        kg_assert(prop_agrees(g, ids[i], w));
+    }
+    {   /* the string prefixes follow the values */
+        const uint8_t *lens;
+        size_t n;
+        const uint64_t *pre = kg_graph_prop_prefix(g, name, &lens, &n);
+        kg_assert(pre != NULL && n >= 100);
+        kg_assert(kg_graph_prop_prefix(g, atom(g, "other"), &lens, &n) == NULL);
+        pre = kg_graph_prop_prefix(g, name, &lens, &n);
+        for (i = 0; i < n; i++) {
+            const kg_value *s = kg_graph_prop(g, KG_NODE, ids[i], name);
+            if (!s) continue;
+            kg_assert(pre[ids[i]] == kg_graph_prefix_of(s->u.str->s, s->u.str->len));
+            kg_assert_int(lens[ids[i]], s->u.str->len);
+        }
+        kg_assert(kg_graph_prefix_of("renamed", 7) == pre[ids[4]]);
+        kg_assert(kg_graph_prefix_of("ab", 2) < kg_graph_prefix_of("ab\001", 3));
+    }
+    kg_assert_str(kg_graph_prop(g, KG_NODE, ids[4], name)->u.str->s, "renamed");
+    kg_assert_str(kg_graph_prop(g, KG_NODE, ids[5], name)->u.str->s, "node 5");
+    kg_assert(kg_graph_prop(g, KG_NODE, ids[2], name) == NULL);
+    kg_assert(kg_graph_prop(g, KG_NODE, ids[6], name) == NULL);
+    kg_assert(kg_graph_prop(g, KG_NODE, ids[7], name) == NULL);
+    kg_assert(kg_graph_prop(g, KG_NODE, ids[0], name) == NULL);
+    kg_assert_str(kg_graph_prop(g, KG_NODE, ids[110], name)->u.str->s, "late");
+    kg_graph_free(g);
+}
+
 KG_TEST_LIST = {
     {"graph::mem::nodes_and_keys", test_graph_mem__nodes_and_keys},
     {"graph::mem::edges_and_adjacency", test_graph_mem__edges_and_adjacency},
@@ -243,6 +401,8 @@ KG_TEST_LIST = {
     {"graph::mem::properties", test_graph_mem__properties},
     {"graph::mem::hub_node", test_graph_mem__hub_node},
     {"graph::mem::oom_paths", test_graph_mem__oom_paths},
+    {"graph::mem::label_bits_loops_fetch", test_graph_mem__label_bits_loops_fetch},
+    {"graph::mem::prop_column", test_graph_mem__prop_column},
     {NULL, NULL},
 };
 
