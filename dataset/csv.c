@@ -4,7 +4,9 @@
  * field (quotes removed, "" turned into ") into one growing buffer, with
  * the line and column where the field starts, for messages about cells.
  * Records end at LF, CRLF or a lone CR; quoted fields may hold all three
- * and commas. Blank lines between records are skipped.
+ * and commas. Blank lines between records are skipped. Whether a field was
+ * quoted is kept: the table reader takes `""` for an empty string and an
+ * empty unquoted field for no value.
  *
  * Where RFC 4180 is strict and files in the wild are not, the reader is
  * lenient and says so: a quote inside an unquoted field, or text after a
@@ -34,6 +36,7 @@ void kg_csv__free(kg_csv *c)
     kg_free(c->lens);
     kg_free(c->lines);
     kg_free(c->cols);
+    kg_free(c->quoted);
     memset(c, 0, sizeof *c);
 }
 
@@ -41,6 +44,11 @@ const char *kg_csv__field(const kg_csv *c, size_t i, size_t *len)
 {
     if (len) *len = c->lens[i];
     return c->data.data + c->offs[i];
+}
+
+int kg_csv__quoted(const kg_csv *c, size_t i)
+{
+    return c->quoted[i];
 }
 
 /* Move to text[to], keeping line and column right across newlines. */
@@ -81,7 +89,7 @@ static int warn(kg_csv *c, uint32_t line, uint32_t col, const char *msg)
 
 /* Close the field that starts at data offset off. Fields past
  * KG_TABLE_MAX_COLUMNS are counted but not kept. */
-static int push(kg_csv *c, size_t off, uint32_t line, uint32_t col)
+static int push(kg_csv *c, size_t off, uint32_t line, uint32_t col, int q)
 {
     size_t n = c->nfields, ncap;
 
@@ -102,6 +110,7 @@ static int push(kg_csv *c, size_t off, uint32_t line, uint32_t col)
         GROW(c->lens);
         GROW(c->lines);
         GROW(c->cols);
+        GROW(c->quoted);
 #undef GROW
         c->cap = ncap;
     }
@@ -109,6 +118,7 @@ static int push(kg_csv *c, size_t off, uint32_t line, uint32_t col)
     c->lens[n] = (uint32_t)(c->data.len - off);
     c->lines[n] = line;
     c->cols[n] = col;
+    c->quoted[n] = (uint8_t)q;
     c->nfields++;
     return kg_buf_putc(&c->data, '\0');
 }
@@ -160,7 +170,7 @@ int kg_csv__next(kg_csv *c, kg_error *err)
     const char *t = c->text;
     size_t off, e;
     uint32_t line, col;
-    int rc;
+    int rc, q;
 
     c->nfields = c->nseen = 0;
     kg_buf_reset(&c->data);
@@ -172,7 +182,8 @@ int kg_csv__next(kg_csv *c, kg_error *err)
         off = c->data.len;
         line = c->line;
         col = c->col;
-        if (c->pos < c->len && t[c->pos] == '"') {
+        q = c->pos < c->len && t[c->pos] == '"';
+        if (q) {
             if ((rc = quoted(c)) <= 0) goto fail;
         } else {
             e = to_delim(c, c->pos);
@@ -189,7 +200,7 @@ int kg_csv__next(kg_csv *c, kg_error *err)
             c->col += kg_text__cols(t + c->pos, e - c->pos);
             c->pos = e;
         }
-        if ((rc = push(c, off, line, col)) < 0) goto fail;
+        if ((rc = push(c, off, line, col, q)) < 0) goto fail;
         if (c->pos < c->len && t[c->pos] == ',') {
             advance(c, c->pos + 1);
             continue;

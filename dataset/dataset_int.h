@@ -279,6 +279,8 @@ typedef struct {
     size_t cap;
     uint32_t nwarn; /* warnings given; quiet after KG_CSV_WARNINGS */
     int broken;     /* an unterminated quote ended the reading    */
+    uint8_t *quoted; /* per field: 1 when it was written in quotes:
+                        `""` (an empty string) is not an empty field */
 } kg_csv;
 
 /* Warnings about stray quotes per file before the reader goes quiet. */
@@ -293,6 +295,8 @@ void kg_csv__init(kg_csv *c, kg_doc *doc, const char *text, size_t len);
 int kg_csv__next(kg_csv *c, kg_error *err);
 /** Field i of the current record (NUL-terminated; *len may be NULL). */
 const char *kg_csv__field(const kg_csv *c, size_t i, size_t *len);
+/** 1 when field i of the current record was quoted. */
+int kg_csv__quoted(const kg_csv *c, size_t i);
 void kg_csv__free(kg_csv *c);
 
 #endif /* KG_DATASET_INT_H */

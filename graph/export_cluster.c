@@ -116,7 +116,7 @@ static int by_property(kg_export_clusters *c, const kg_export_sel *sel)
         const kg_value *p = kg_graph_prop(sel->g, KG_NODE, sel->nodes[i], c->by);
         kg_buf b = KG_BUF_INIT;
         if (p == NULL) continue;
-        if (p->type == KG_VSTRING || p->type == KG_VDATE)
+        if (KG_VTYPE_IS_STR(p->type))
             kg_buf_put(&b, p->u.str->s, p->u.str->len);
         else
             kg_json_write(&b, p, 0);

@@ -12,25 +12,36 @@
  * Column types come from the values. A property name whose values all have
  * one type gets one column: Bool, Int (fits 32 bits) or Long, Double,
  * String, Date, or the array form Type[] for lists whose items share one
- * scalar type. Multi-values (Type[] cells and :LABEL) are joined with ';',
- * and a ';' inside a value is written "\;", the escape Neptune Analytics
- * and kgsh's reader take (Neptune's Gremlin loader has none). A ':' in a
- * property name is written "\:" in the header, as Neptune asks. Gremlin
- * vertex columns hold sets by default, so scalar columns there say
- * (single): a ';' in a name must not split it.
+ * scalar type. Multi-values (Type[] cells and :LABEL) are joined with ';';
+ * inside a value a ';' is written "\;" (the escape Neptune Analytics and
+ * kgsh's reader take), and a backslash that the reader would otherwise
+ * take as part of an escape (before a ';', a '\' or the separator) is
+ * written "\\". A ':' in a property name is written "\:" in the header,
+ * as Neptune asks (and a leading '~' or space "\~", "\ ", a backslash
+ * before those or at the end "\\", so that a name is never taken for a
+ * system column or trimmed). Gremlin vertex columns hold sets by default, so scalar
+ * columns there say (single): a ';' in a name must not split it.
  *
- * A name whose values have several types (weight: 1 and weight: 0.5 in two
- * notes) gets one column per type, each row filling the one that matches,
- * so every value keeps its exact type. Neptune rejects a repeated column
- * name; use one type per property for files meant for it.
+ * A name whose values have several types (weight: 1 on one node, "heavy"
+ * on another, [1, 2] on a third) gets one column per type, each row
+ * filling the one that matches: the first (in the order Bool, Int, Double,
+ * String, Date, arrays) is named plainly, the others carry the type in the
+ * name, `weight:Int,weight@String:String,weight@Int[]:Int[]`. kgsh's
+ * reader maps `NAME@TYPE:TYPE` back to NAME, so every value keeps its
+ * exact type; Neptune and Kùzu, which allow one type per column, load them
+ * as separate properties. A name that itself ends in "@" and its own type
+ * (or "@Json") is written with "\@" so that it is not mistaken for one.
  *
- * What the format cannot express, and how it is written:
- *   - a list that is empty, nested, of mixed types, holds an empty string
- *     or (before the last item) an item ending in a backslash (which
- *     would escape the separator), and a map: as JSON text in a String
- *     column; they read back as that string;
- *   - an empty string: `""`, which readers take as no property;
- *   - NaN and infinities are written NaN, Infinity, -Infinity.
+ * Values no CSV type holds (a list that is nested, of mixed types or holds
+ * an empty string; a map) go, as typed JSON text (kg_json_write), into a
+ * String column `NAME@Json:String`, which kgsh's reader parses back to the
+ * same value; other tools see a string. An empty list is `""` in a
+ * String[] column (kgsh reads it as []), an empty string `""` in a String
+ * column; an empty unquoted field means "no property" (kgsh's
+ * reader keeps the difference; Neptune's format documents none).
+ * NaN and infinities are written NaN, Infinity, -Infinity. The temporal
+ * types other than Date (time, datetime, duration) are written as their
+ * ISO text in a @Json column and read back as strings.
  */
 #include <math.h>
 #include <string.h>
@@ -48,6 +59,8 @@ static const char *const class_types[] = {
     "Bool[]", "Int[]", "Double[]", "String[]", "Date[]",
     "String"
 };
+/* The name suffix of a C_JSON column, which kgsh's reader parses. */
+#define JSON_SUFFIX "Json"
 
 static int scalar_class(int vtype)
 {
@@ -57,7 +70,10 @@ static int scalar_class(int vtype)
     case KG_VFLOAT: return C_FLOAT;
     case KG_VSTRING: return C_STRING;
     case KG_VDATE: return C_DATE;
-    default: return C_JSON;
+    default:
+        /* Times, date-times and durations: Neptune has no such column
+         * type, so their ISO text goes as a String and reads back as one. */
+        return KG_VTYPE_IS_STR(vtype) ? C_STRING : C_JSON;
     }
 }
 
@@ -69,16 +85,14 @@ static int classify(const kg_value *v)
 
     if (v->type != KG_VLIST) return scalar_class(v->type);
     l = v->u.list;
-    if (l->len == 0) return C_JSON;
+    if (l->len == 0) return C_LSTRING; /* `""`: an empty list */
     c = scalar_class(l->items[0].type);
     if (c == C_JSON) return C_JSON;
     for (i = 0; i < l->len; i++) {
         const kg_value *it = &l->items[i];
         if (it->type != l->items[0].type) return C_JSON;
-        if (it->type != KG_VSTRING && it->type != KG_VDATE) continue;
+        if (!KG_VTYPE_IS_STR(it->type)) continue;
         if (it->u.str->len == 0) return C_JSON; /* readers drop "a;;b" */
-        if (i + 1 < l->len && it->u.str->s[it->u.str->len - 1] == '\\')
-            return C_JSON;
     }
     return c + (C_LBOOL - C_BOOL);
 }
@@ -120,11 +134,28 @@ static void field(kg_buf *b, const char *s, size_t len)
     if (q) kg_buf_putc(b, '"');
 }
 
-/* One value; in a multi-value cell (multi set) a ';' is written "\;". */
-static void put_scalar(kg_buf *b, const kg_value *v, int multi)
+/* Append s[0..len) as one item of a multi-value cell: ';' as "\;", and a
+ * backslash as "\\" where the reader would take it as the start of an
+ * escape (before ';' or '\') or as escaping the separator (at the end of
+ * an item that is not the last); anywhere else it stands for itself. */
+static void put_item(kg_buf *b, const char *s, size_t len, int last)
 {
     size_t i;
 
+    for (i = 0; i < len; i++) {
+        if (s[i] == ';') {
+            kg_buf_putc(b, '\\');
+        } else if (s[i] == '\\') {
+            if (i + 1 < len ? (s[i + 1] == ';' || s[i + 1] == '\\') : !last)
+                kg_buf_putc(b, '\\');
+        }
+        kg_buf_putc(b, s[i]);
+    }
+}
+
+/* One value; in a multi-value cell (multi set) as an item of it. */
+static void put_scalar(kg_buf *b, const kg_value *v, int multi, int last)
+{
     switch (v->type) {
     case KG_VBOOL: kg_buf_puts(b, v->u.b ? "true" : "false"); break;
     case KG_VINT: kg_buf_printf(b, "%lld", (long long)v->u.i); break;
@@ -134,18 +165,11 @@ static void put_scalar(kg_buf *b, const kg_value *v, int multi)
                                                          : "-Infinity");
         else kg_export__float(b, v->u.f);
         break;
-    case KG_VSTRING:
-    case KG_VDATE:
-        if (!multi) {
-            kg_buf_put(b, v->u.str->s, v->u.str->len);
-            break;
-        }
-        for (i = 0; i < v->u.str->len; i++) {
-            if (v->u.str->s[i] == ';') kg_buf_putc(b, '\\');
-            kg_buf_putc(b, v->u.str->s[i]);
-        }
+    default:
+        if (!KG_VTYPE_IS_STR(v->type)) break;
+        if (!multi) kg_buf_put(b, v->u.str->s, v->u.str->len);
+        else put_item(b, v->u.str->s, v->u.str->len, last);
         break;
-    default: break;
     }
 }
 
@@ -156,15 +180,16 @@ static int cell_text(kg_buf *tmp, const kg_value *v, int cls)
 
     kg_buf_reset(tmp);
     if (cls == C_JSON) {
-        int rc = kg_json_write(tmp, v, 0);
+        int rc = kg_json_write(tmp, v, 1);
         return rc == KG_ETYPE ? KG_OK : rc;
     }
     if (cls < C_LBOOL) {
-        put_scalar(tmp, v, 0);
+        put_scalar(tmp, v, 0, 1);
     } else {
         for (i = 0; i < v->u.list->len; i++) {
             if (i) kg_buf_putc(tmp, ';');
-            put_scalar(tmp, &v->u.list->items[i], 1);
+            put_scalar(tmp, &v->u.list->items[i], 1,
+                       i + 1 == v->u.list->len);
         }
     }
     return tmp->oom ? KG_ENOMEM : KG_OK;
@@ -172,30 +197,60 @@ static int cell_text(kg_buf *tmp, const kg_value *v, int cls)
 
 /* ---- header and rows ---- */
 
-/* name:Type, with ':' in the name as "\:"; (single) on Gremlin vertex
- * scalars. */
+/* 1 when s[0..n) is w, ASCII case-insensitively. */
+static int same_ci(const char *s, size_t n, const char *w)
+{
+    size_t i;
+
+    if (strlen(w) != n) return 0;
+    for (i = 0; i < n; i++)
+        if ((s[i] | 32) != (w[i] | 32)) return 0;
+    return 1;
+}
+
+/* The header cell of column i: NAME[@SUFFIX]:TYPE[(single)], with ':' in
+ * NAME as "\:" and, when the reader would take NAME's own last '@' for a
+ * type suffix, that '@' as "\@". */
+static void put_head(kg_buf *h, const kg_export_cols *cols, size_t i,
+                     int single)
+{
+    const kg_export_col *c = &cols->cols[i];
+    const char *t = class_types[c->cls], *at = strrchr(c->name, '@'), *p;
+    int primary = i == 0 || strcmp(cols->cols[i - 1].name, c->name) != 0;
+
+    if (c->big && (c->cls == C_INT || c->cls == C_LINT))
+        t = c->cls == C_INT ? "Long" : "Long[]";
+    if (at != NULL && !same_ci(at + 1, strlen(at + 1), t) &&
+        !same_ci(at + 1, strlen(at + 1), JSON_SUFFIX))
+        at = NULL; /* the name's '@' needs no escape */
+    for (p = c->name; *p; p++) {
+        /* what the reader would take for syntax: a ':' (the type), a
+         * leading '~' or ':' (a system column) or ' ' (trimmed), and a
+         * backslash before one of the escaped characters or the end */
+        if (*p == ':' || p == at ||
+            (p == c->name && (*p == '~' || *p == ' ')) ||
+            (*p == '\\' && (p[1] == '\0' || strchr(":@~ \\", p[1]))))
+            kg_buf_putc(h, '\\');
+        kg_buf_putc(h, *p);
+    }
+    if (c->cls == C_JSON) kg_buf_puts(h, "@" JSON_SUFFIX);
+    else if (!primary) kg_buf_printf(h, "@%s", t);
+    kg_buf_putc(h, ':');
+    kg_buf_puts(h, t);
+    if (single && (c->cls < C_LBOOL || c->cls == C_JSON))
+        kg_buf_puts(h, "(single)");
+}
+
 static void put_header(kg_buf *b, const char *fixed,
                        const kg_export_cols *cols, int single)
 {
     kg_buf h = KG_BUF_INIT;
     size_t i;
-    const char *p;
 
     kg_buf_puts(b, fixed);
     for (i = 0; i < cols->n; i++) {
-        const kg_export_col *c = &cols->cols[i];
-        const char *t = class_types[c->cls];
         kg_buf_reset(&h);
-        for (p = c->name; *p; p++) {
-            if (*p == ':') kg_buf_putc(&h, '\\');
-            kg_buf_putc(&h, *p);
-        }
-        kg_buf_putc(&h, ':');
-        if (c->big && (c->cls == C_INT || c->cls == C_LINT))
-            t = c->cls == C_INT ? "Long" : "Long[]";
-        kg_buf_puts(&h, t);
-        if (single && (c->cls < C_LBOOL || c->cls == C_JSON))
-            kg_buf_puts(&h, "(single)");
+        put_head(&h, cols, i, single);
         kg_buf_putc(b, ',');
         if (h.oom) b->oom = 1;
         else field(b, h.data, h.len);
@@ -253,10 +308,7 @@ static int put_nodes(kg_buf *b, const kg_export_sel *sel, row_ctx *r,
         for (j = 0; j < nl; j++) {
             const char *l = kg_graph_atom_str(g, labels[j]);
             if (j) kg_buf_putc(&r->tmp, ';');
-            for (; *l; l++) {
-                if (*l == ';') kg_buf_putc(&r->tmp, '\\');
-                kg_buf_putc(&r->tmp, *l);
-            }
+            put_item(&r->tmp, l, strlen(l), j + 1 == nl);
         }
         if (r->tmp.oom) return KG_ENOMEM;
         if (nl > 0) field(b, r->tmp.data, r->tmp.len);

@@ -92,10 +92,37 @@ static void put_float(kg_buf *b, double f)
     kg_buf_free(&tmp);
 }
 
+/* The function that makes a temporal value from its ISO text. */
+static const char *temporal_fn(int type)
+{
+    switch (type) {
+    case KG_VDATE: return "date";
+    case KG_VLOCALTIME: return "localtime";
+    case KG_VTIME: return "time";
+    case KG_VLOCALDATETIME: return "localdatetime";
+    case KG_VDATETIME: return "datetime";
+    default: return "duration";
+    }
+}
+
+/* 1 for the value types a property may hold in kgsh and Neo4j. */
+static int scalar(int type)
+{
+    return (type >= KG_VBOOL && type <= KG_VSTRING) ||
+           KG_VTYPE_IS_TEMPORAL(type);
+}
+
 static void put_value(kg_buf *b, const kg_value *v)
 {
     uint32_t i;
 
+    if (KG_VTYPE_IS_TEMPORAL(v->type)) {
+        kg_buf_puts(b, temporal_fn(v->type));
+        kg_buf_putc(b, '(');
+        quoted(b, v->u.str->s, v->u.str->len);
+        kg_buf_putc(b, ')');
+        return;
+    }
     switch (v->type) {
     case KG_VBOOL: kg_buf_puts(b, v->u.b ? "true" : "false"); break;
     case KG_VINT:
@@ -104,11 +131,6 @@ static void put_value(kg_buf *b, const kg_value *v)
         break;
     case KG_VFLOAT: put_float(b, v->u.f); break;
     case KG_VSTRING: quoted(b, v->u.str->s, v->u.str->len); break;
-    case KG_VDATE:
-        kg_buf_puts(b, "date(");
-        quoted(b, v->u.str->s, v->u.str->len);
-        kg_buf_putc(b, ')');
-        break;
     case KG_VLIST:
         kg_buf_putc(b, '[');
         for (i = 0; i < v->u.list->len; i++) {
@@ -138,11 +160,10 @@ static int storable(const kg_value *v)
 {
     uint32_t i;
 
-    if (v->type != KG_VLIST)
-        return v->type >= KG_VBOOL && v->type <= KG_VDATE;
+    if (v->type != KG_VLIST) return scalar(v->type);
     for (i = 0; i < v->u.list->len; i++) {
         const kg_value *it = &v->u.list->items[i];
-        if (it->type < KG_VBOOL || it->type > KG_VDATE ||
+        if (!scalar(it->type) ||
             it->type != v->u.list->items[0].type)
             return 0;
     }

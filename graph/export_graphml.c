@@ -145,11 +145,12 @@ static int put_value(kg_buf *out, const kg_value *v, int type)
                                     : v->u.f > 0   ? "INF" : "-INF");
         if (type == T_DOUBLE) return kg_export__float(out, v->u.f);
         break;
-    case KG_VSTRING:
-    case KG_VDATE:
-        xml_text(out, v->u.str->s, v->u.str->len, 0);
-        return KG_OK;
-    default: break;
+    default:
+        if (KG_VTYPE_IS_STR(v->type)) {
+            xml_text(out, v->u.str->s, v->u.str->len, 0);
+            return KG_OK;
+        }
+        break;
     }
     rc = kg_json_write(&tmp, v, 0);
     if (rc == KG_OK) xml_text(out, tmp.data, tmp.len, 0);

@@ -116,9 +116,8 @@ static void set_prop(kg_graph *g, kg_elem kind, kg_id id, reader *r)
     /* Property names are kept to valid UTF-8: notes and tables are
      * repaired and JSON is checked, and the exporters write invalid bytes
      * as U+FFFD, which merges two distinct invalid names into one JSON
-     * key. KNOWN (reported): the query lexer takes invalid UTF-8 in a
-     * name (SET n.<0xff> = 1), so such names can reach an export from the
-     * shell; once it refuses them this stays true everywhere. */
+     * key. The query lexer refuses invalid UTF-8 too, so no name in a
+     * graph kgsh builds is invalid. */
     if (kg_utf8_valid(key, strlen(key)))
         kg_graph_prop_set(g, kind, id, kg_graph_atom(g, key, strlen(key)), &v);
     kg_value_release(&v);
@@ -486,42 +485,21 @@ static int ids_clean(const kg_graph *g, const view *v)
     return 1;
 }
 
-/* The CSV exporter's column class of a value: its type, and for a list
- * the one type of its items (0x7f: mixed or empty, written as JSON). */
-static uint8_t value_class(const kg_value *v)
-{
-    uint32_t i;
-    uint8_t t;
-
-    if (v->type != KG_VLIST) return v->type;
-    if (v->u.list->len == 0) return 0x80 | 0x7f;
-    t = v->u.list->items[0].type;
-    for (i = 1; i < v->u.list->len; i++)
-        if (v->u.list->items[i].type != t) return 0x80 | 0x7f;
-    return (uint8_t)(0x80 | t);
-}
-
-/* 1 when every property name is clean and has values of one type only.
- * KNOWN (reported): a name with values of two types is exported as two
- * columns (weight:Int, weight:Double) that kgsh's own table reader
- * refuses ("a property of this name comes earlier"); such graphs are not
- * held to the no-error rule until the two agree. */
+/* 1 when every property name is clean. A name with values of several
+ * types is exported as one column per type (weight:Int,
+ * weight@Double:Double), which the table reader maps back to one key, so
+ * such graphs are held to the no-error rule too. */
 static int props_clean(const kg_graph *g, kg_elem kind, const kg_id *ids,
                        size_t n)
 {
-    uint8_t seen[256], cls;
     size_t i, k, np;
     kg_atom key;
 
-    memset(seen, 0xff, sizeof seen);
     for (i = 0; i < n; i++) {
         np = kg_graph_prop_count(g, kind, ids[i]);
         for (k = 0; k < np; k++) {
-            const kg_value *v = kg_graph_prop_at(g, kind, ids[i], k, &key);
-            if (!clean(kg_graph_atom_str(g, key)) || key >= 256) return 0;
-            cls = value_class(v);
-            if (seen[key] != 0xff && seen[key] != cls) return 0;
-            seen[key] = cls;
+            kg_graph_prop_at(g, kind, ids[i], k, &key);
+            if (!clean(kg_graph_atom_str(g, key))) return 0;
         }
     }
     return 1;

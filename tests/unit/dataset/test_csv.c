@@ -37,6 +37,29 @@ static void test_dataset_csv__quoting(void)
     kg_doc_free(&d);
 }
 
+/* `""` and an empty field read the same text but not the same thing: the
+ * table reader asks which one it was. */
+static void test_dataset_csv__quoted_flag(void)
+{
+    kg_doc d;
+    kg_csv c;
+    kg_error err;
+    static const char text[] = "\"\",,\"x\",y,\"\"\"\"\n";
+
+    kg_doc_init(&d, "t.csv");
+    kg_csv__init(&c, &d, text, strlen(text));
+    kg_assert_int(kg_csv__next(&c, &err), 1);
+    kg_assert_int(c.nfields, 5);
+    kg_assert_int(kg_csv__quoted(&c, 0), 1);
+    kg_assert_int(kg_csv__quoted(&c, 1), 0);
+    kg_assert_int(kg_csv__quoted(&c, 2), 1);
+    kg_assert_int(kg_csv__quoted(&c, 3), 0);
+    kg_assert_int(kg_csv__quoted(&c, 4), 1);
+    kg_assert_str(kg_csv__field(&c, 4, NULL), "\"");
+    kg_csv__free(&c);
+    kg_doc_free(&d);
+}
+
 static void test_dataset_csv__line_ends(void)
 {
     kg_doc d;
@@ -137,6 +160,7 @@ static void test_dataset_csv__wide_record(void)
 }
 
 KG_TEST_LIST = {{"quoting", test_dataset_csv__quoting},
+                {"quoted_flag", test_dataset_csv__quoted_flag},
                 {"line_ends", test_dataset_csv__line_ends},
                 {"positions", test_dataset_csv__positions},
                 {"unterminated", test_dataset_csv__unterminated},

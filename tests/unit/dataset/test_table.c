@@ -155,7 +155,8 @@ static void test_dataset_table__bad_headers(void)
     kg_doc_free(&d);
 
     table(&d, "h.csv",
-          ":ID,a:Wibble,:FOO,,a,a:Int,:ID,~label\nx,1,2,3,4,5,6,L\n");
+          ":ID,a:Wibble,:FOO,,a,a:Int,:ID,~label,a:string\n"
+          "x,1,2,3,4,5,6,L,7\n");
     kg_assert_int(d.nnodes, 1);
     kg_assert_str(diag_with(&d, "Wibble")->msg,
                   "column 2 'a:Wibble': unknown type (expected String, Int, "
@@ -163,8 +164,11 @@ static void test_dataset_table__bad_headers(void)
                   "for arrays); column ignored");
     kg_assert(diag_with(&d, "column 3 ':FOO': unknown system column") != NULL);
     kg_assert(diag_with(&d, "column 4 '': empty column name") != NULL);
-    kg_assert(diag_with(&d, "column 6 'a:Int': a property of this name comes "
-                            "earlier") != NULL);
+    /* a and a:Int are one property of two types: a row fills one */
+    kg_assert(diag_with(&d, "row 1: property 'a' has a value in column 'a' "
+                            "and in column 'a:Int'; the second ignored"));
+    kg_assert(diag_with(&d, "column 9 'a:string': a property of this name "
+                            "and type comes earlier") != NULL);
     kg_assert(diag_with(&d, "column 7 ':ID': this system column appears "
                             "twice") != NULL);
     kg_assert(diag_with(&d, "mixes openCypher") != NULL);
@@ -201,6 +205,102 @@ static void test_dataset_table__bytes(void)
     kg_doc_free(&d);
 }
 
+/* "" is an empty string (String) or an empty list (Type[]); an empty
+ * field is no property; elsewhere "" is no property too. */
+static void test_dataset_table__empty_strings(void)
+{
+    kg_doc d;
+    const kg_node_rec *n;
+    const kg_value *v;
+
+    table(&d, "e.csv",
+          ":ID,s:String,l:String[],i:Int,g:Int[]\n"
+          "q,\"\",\"\",\"\",\"\"\n"
+          "u,,,,\n");
+    kg_assert_int(d.ndiags, 0);
+    n = node_key(&d, "q");
+    v = nprop(n, "s");
+    kg_assert(v && v->type == KG_VSTRING && v->u.str->len == 0);
+    v = nprop(n, "l");
+    kg_assert(v && v->type == KG_VLIST && v->u.list->len == 0);
+    v = nprop(n, "g");
+    kg_assert(v && v->type == KG_VLIST && v->u.list->len == 0);
+    kg_assert(nprop(n, "i") == NULL);
+    kg_assert_int(node_key(&d, "u")->nprops, 0);
+    kg_doc_free(&d);
+
+    table(&d, "g.csv", "~id,s:String,t:String(single)\nq,\"\",\"\"\n");
+    kg_assert_int(d.ndiags, 0);
+    n = node_key(&d, "q");
+    kg_assert_str(vstr(nprop(n, "s")), "");
+    kg_assert_str(vstr(nprop(n, "t")), "");
+    kg_doc_free(&d);
+}
+
+/* "\;" and "\\" in labels and multi-values; a lone backslash is itself. */
+static void test_dataset_table__escapes(void)
+{
+    kg_doc d;
+    const kg_node_rec *n;
+    const kg_value *v;
+
+    table(&d, "e.csv",
+          ":ID,:LABEL,l:String[]\n"
+          "q,a\\;b;c\\\\;d\\e;f\\,a\\;b;c\\\\;d\\e;\\\\\\;;f\\\n");
+    kg_assert_int(d.ndiags, 0);
+    n = node_key(&d, "q");
+    kg_assert_int(n->nlabels, 4);
+    kg_assert(has_label(n, "a;b"));
+    kg_assert(has_label(n, "c\\"));
+    kg_assert(has_label(n, "d\\e"));
+    kg_assert(has_label(n, "f\\"));
+    v = nprop(n, "l");
+    kg_assert(v && v->type == KG_VLIST && v->u.list->len == 5);
+    kg_assert_str(vstr(&v->u.list->items[0]), "a;b");
+    kg_assert_str(vstr(&v->u.list->items[1]), "c\\");
+    kg_assert_str(vstr(&v->u.list->items[2]), "d\\e");
+    kg_assert_str(vstr(&v->u.list->items[3]), "\\;");
+    kg_assert_str(vstr(&v->u.list->items[4]), "f\\");
+    kg_doc_free(&d);
+}
+
+/* One property in columns of several types (NAME@TYPE, NAME@Json), and
+ * what a row that fills two of them, bad JSON and "\@" give. */
+static void test_dataset_table__typed_columns(void)
+{
+    kg_doc d;
+    const kg_node_rec *n;
+    const kg_value *v;
+
+    table(&d, "m.csv",
+          ":ID,w:Int,w@string:String,w@Int[]:Int[],w@Json:String,"
+          "a\\@Int:Int,b@Json:Int,c@Long:Int\n"
+          "i,1,,,,,,\n"
+          "s,,x,,,,,\n"
+          "l,,,1;2,,,,\n"
+          "j,,,,\"{\"\"k\"\":[true,{\"\"$date\"\":\"\"2020-01-02\"\"}]}\",2,3,4\n"
+          "two,1,y,,,,,\n"
+          "bad,,,,{oops,,,\n");
+    kg_assert_int(nprop(node_key(&d, "i"), "w")->type, KG_VINT);
+    kg_assert_str(vstr(nprop(node_key(&d, "s"), "w")), "x");
+    kg_assert_int(nprop(node_key(&d, "l"), "w")->type, KG_VLIST);
+    n = node_key(&d, "j");
+    v = nprop(n, "w");
+    kg_assert(v && v->type == KG_VMAP);
+    kg_assert_int(nprop(n, "a@Int")->u.i, 2);   /* escaped: a plain name */
+    kg_assert_int(nprop(n, "b@Json")->u.i, 3);  /* Json names a String */
+    kg_assert_int(nprop(n, "c@Long")->u.i, 4);  /* not its own type */
+    kg_assert_int(nprop(node_key(&d, "two"), "w")->u.i, 1);
+    kg_assert(diag_with(&d, "row 5: property 'w' has a value in column 'w:Int' "
+                            "and in column 'w@string:String'; the second "
+                            "ignored") != NULL);
+    kg_assert(nprop(node_key(&d, "bad"), "w") == NULL);
+    kg_assert(diag_with(&d, "row 6, column 'w' (JSON): not JSON '{oops'; "
+                            "value ignored") != NULL);
+    kg_assert_int(d.ndiags, 2);
+    kg_doc_free(&d);
+}
+
 KG_TEST_LIST = {{"cypher_nodes", test_dataset_table__cypher_nodes},
                 {"cypher_edges", test_dataset_table__cypher_edges},
                 {"gremlin", test_dataset_table__gremlin},
@@ -208,6 +308,9 @@ KG_TEST_LIST = {{"cypher_nodes", test_dataset_table__cypher_nodes},
                 {"bad_rows", test_dataset_table__bad_rows},
                 {"bad_headers", test_dataset_table__bad_headers},
                 {"bytes", test_dataset_table__bytes},
+                {"empty_strings", test_dataset_table__empty_strings},
+                {"escapes", test_dataset_table__escapes},
+                {"typed_columns", test_dataset_table__typed_columns},
                 {NULL, NULL}};
 
 KG_TEST_MAIN

@@ -176,7 +176,38 @@ static void test_export_cypher__kgsh_rebuilds(void)
     kg_graph_free(v);
 }
 
+/* Temporal values are written with their constructors and come back as
+ * the same values. */
+static void test_export_cypher__temporal(void)
+{
+    kg_graph *g = kg_graph_new();
+    kg_id t = kg_graph_node_add(g, "t", NULL);
+    char *x;
+
+#define TV(type, s) kg_value_temporal(type, s, strlen(s))
+    fx_set(g, KG_NODE, t, "lt", TV(KG_VLOCALTIME, "12:31:14.000000001"));
+    fx_set(g, KG_NODE, t, "tm", TV(KG_VTIME, "12:31:14+01:00"));
+    fx_set(g, KG_NODE, t, "ldt", TV(KG_VLOCALDATETIME, "1984-10-11T12:31"));
+    fx_set(g, KG_NODE, t, "dt", TV(KG_VDATETIME, "1984-10-11T12:31Z"));
+    fx_set(g, KG_NODE, t, "du", TV(KG_VDURATION, "P1Y2M3DT4H5M6.7S"));
+    fx_set(g, KG_NODE, t, "dus", fx_list(2, TV(KG_VDURATION, "PT1S"),
+                                         TV(KG_VDURATION, "P2D")));
+#undef TV
+    kg_assert((x = script(g)) != NULL);
+    kg_assert(strstr(x, "`lt`: localtime('12:31:14.000000001')") != NULL);
+    kg_assert(strstr(x, "`tm`: time('12:31:14+01:00')") != NULL);
+    kg_assert(strstr(x, "`ldt`: localdatetime('1984-10-11T12:31')") != NULL);
+    kg_assert(strstr(x, "`dt`: datetime('1984-10-11T12:31Z')") != NULL);
+    kg_assert(strstr(x, "`du`: duration('P1Y2M3DT4H5M6.7S')") != NULL);
+    kg_assert(strstr(x, "`dus`: [duration('PT1S'), duration('P2D')]") != NULL);
+    kg_assert(strstr(x, "JSON text") == NULL); /* nothing written as JSON */
+    free(x);
+    kg_assert(rebuilds(g));
+    kg_graph_free(g);
+}
+
 KG_TEST_LIST = {
+    {"export::cypher::temporal", test_export_cypher__temporal},
     {"export::cypher::text", test_export_cypher__text},
     {"export::cypher::names", test_export_cypher__names},
     {"export::cypher::kgsh_rebuilds", test_export_cypher__kgsh_rebuilds},
