@@ -79,8 +79,9 @@ int kg_export__put_cp(kg_buf *b, uint32_t cp);
 typedef void (*kg_export_esc)(kg_buf *b, uint32_t cp, int flags);
 /* Append s[0..len): plain runs (kg_export__run with special) copied whole,
  * every other code point through esc. At most max code points, then an
- * ellipsis (U+2026); SIZE_MAX for no limit. Every text escaper in the
- * exporters is this loop with its own esc. */
+ * ellipsis (U+2026); SIZE_MAX for no limit. The DOT, GraphML, JSON and
+ * Cypher escapers are this loop with their own esc (CSV quotes whole
+ * fields and splits lists: export_csv.c). */
 void kg_export__escape(kg_buf *b, const char *s, size_t len,
                        const char *special, kg_export_esc esc, int flags,
                        size_t max);

@@ -94,6 +94,11 @@ struct kg_store {
     sqlite3 *db;
     char *path;   /* file name, for messages                        */
     int readonly; /* opened (or forced by the file system) read-only */
+    int immutable; /* opened with immutable=1 (kg_store_open)        */
+    uint32_t page_size; /* of the file, when immutable                */
+    int64_t imm_size, imm_mtime; /* the file when opened immutable:
+                                  * a change is refused (read_begin) */
+    int last_rc;   /* SQLite code of the last kg_store__fail         */
     int writing;  /* a version is open (kg_store_begin)             */
     int unwal;    /* it runs in rollback-journal mode (store_write.c) */
     int64_t cur;  /* the open version                               */
@@ -111,6 +116,10 @@ struct kg_store {
  * so, corrupt -> KG_ESTORE saying so, out of memory -> KG_ENOMEM. what
  * names the operation ("loading version 3"). Returns the status. */
 int kg_store__fail(kg_store *st, kg_error *err, int rc, const char *what);
+/* 1 when the write-ahead log next to path (path-wal) holds at least one
+ * frame for pages of page_size bytes, 0 when it is absent or too short to
+ * hold one: then the main file alone is the whole store. */
+int kg_store__wal_has_frames(const char *path, uint32_t page_size);
 /* The cached statement, reset and unbound; NULL with err set on failure. */
 sqlite3_stmt *kg_store__sq(kg_store *st, kg_store_sq which, kg_error *err);
 /* Run SQL without results; what names it in messages. */

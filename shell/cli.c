@@ -522,7 +522,19 @@ int kg_feed__line(kg_shell *sh, kg_feed *f, const char *line, size_t len)
             i++;
         if (i < len && line[i] == '.') {
             kg_srcpos pos = {f->name, f->line, (uint32_t)i + 1};
+            const char *nul = memchr(line + i, '\0', len - i);
             sh->pos = &pos;
+            /* Dot-commands read their words as C strings: a NUL would
+             * silently cut the line there (".param a<NUL>b 1" would show
+             * $a). Refuse the line instead. */
+            if (nul != NULL) {
+                kg_shell__errorf(sh,
+                                 "a NUL byte at column %u of a dot-command "
+                                 "line; the line is ignored",
+                                 (unsigned)(nul - line) + 1);
+                sh->pos = NULL;
+                return 0;
+            }
             kg_dot__run(sh, line + i, len - i, &pos);
             sh->pos = NULL;
             return 0;

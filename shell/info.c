@@ -279,7 +279,13 @@ static int check_row(const char *path, const kg_diag *d, void *payload)
         c->warnings++;
     kg_out__sgr(c->o, KG_SGR_BOLD);
     kg_out__safe(c->o, path, strlen(path));
-    kg_out__printf(c->o, ":%u:%u:", (unsigned)d->line, (unsigned)d->col);
+    /* line 0: a diagnostic about the whole file (skipped, binary, too
+     * big), printed "path: warning: ..." as compilers print such, not
+     * with a made-up position */
+    if (d->line == 0)
+        kg_out__puts(c->o, ":");
+    else
+        kg_out__printf(c->o, ":%u:%u:", (unsigned)d->line, (unsigned)d->col);
     kg_out__sgr(c->o, NULL);
     kg_out__put(c->o, " ", 1);
     kg_out__sgr(c->o, err ? KG_SGR_RED : KG_SGR_YELLOW);
@@ -365,7 +371,10 @@ static void history_row(kg_table *t, const kg_history_item *h)
     kg_table__str(t, 1, kg_session__short(v.commit, sc));
     kg_table__str(t, 2, kg_session__date(v.time, dt));
     kg_table__str(t, 3, h->what);
-    kg_buf_printf(&where, "%s:%u", h->path, (unsigned)h->line);
+    if (h->line == 0) /* the whole file */
+        kg_buf_puts(&where, h->path);
+    else
+        kg_buf_printf(&where, "%s:%u", h->path, (unsigned)h->line);
     kg_table__str(t, 4, where.data);
     kg_table__str(t, 5, v.author);
     kg_table__row(t);

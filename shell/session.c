@@ -312,6 +312,15 @@ int kg_session__sync(kg_shell *sh, FILE *report, kg_sync_result *res,
     kg_progress prog;
     int rc, was_latest = sh->version == sh->latest;
 
+    /* Before the repository is read: on a read-only store the whole sync
+     * would only end in this error, after parsing every file. */
+    memset(res, 0, sizeof *res);
+    if (kg_store_readonly(sh->store))
+        return kg_error_set(err, KG_ESTORE, sh->db_path, (kg_span){0, 0},
+                            "cannot sync: the store is read-only (the file, "
+                            "its folder or its file system cannot be "
+                            "written); nothing was changed");
+
     /* NULL source and subdir: the sync takes what the store was synced
      * from, else the bundled dataset (kg_sync_run documents the order). */
     memset(&o, 0, sizeof o);
