@@ -120,6 +120,18 @@ int kg_store__fail(kg_store *st, kg_error *err, int rc, const char *what);
  * frame for pages of page_size bytes, 0 when it is absent or too short to
  * hold one: then the main file alone is the whole store. */
 int kg_store__wal_has_frames(const char *path, uint32_t page_size);
+/** Open the SQLite connection of st on name (a path or a URI) with oflags
+ * and apply the connection settings (store.c). */
+int kg_store__setup(kg_store *st, const char *name, int oflags,
+                    kg_error *err);
+/** After a failed open of an existing store: reopen it immutable when a
+ * missing -shm that cannot be made was the reason and the main file holds
+ * the whole store; else the first error, or why it cannot be read
+ * (store_ro.c). */
+int kg_store__open_immutable(kg_store *st, const char *path, kg_error *err);
+/** KG_OK unless st is immutable and its file changed since it was opened
+ * (store_ro.c). */
+int kg_store__immutable_unchanged(kg_store *st, kg_error *err);
 /* The cached statement, reset and unbound; NULL with err set on failure. */
 sqlite3_stmt *kg_store__sq(kg_store *st, kg_store_sq which, kg_error *err);
 /* Run SQL without results; what names it in messages. */

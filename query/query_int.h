@@ -180,13 +180,18 @@ extern const kg_func kg_func__list[];
 extern const kg_func kg_func__math[];
 extern const kg_func kg_func__temporal[];
 /** 1 when a op b is temporal arithmetic (instant +/- duration, duration
- * + duration), which kg_func__temporal_arith computes (func_temporal.c). */
+ * + duration), which kg_func__temporal_arith computes
+ * (func_temporal_field.c, with kg_func__temporal_field). */
 int kg_func__temporal_op(int op, const kg_value *a, const kg_value *b);
 int kg_func__temporal_arith(kg_exec *x, const ast_expr *e, const kg_value *a,
                             const kg_value *b, kg_value *out);
 /** e.name of a temporal value (d.year, dur.minutesOfHour) into out. */
 int kg_func__temporal_field(kg_exec *x, const ast_expr *e,
                             const kg_value *base, kg_value *out);
+/** Monday of ISO week 1 of year y, in days since 1970-01-01. */
+int64_t kg_func__week1(int64_t y);
+/** Day of the week of a day count: Monday 0 ... Sunday 6. */
+int64_t kg_func__weekday0(int64_t days);
 /** A type error for argument i of call: "toUpper() expects a String
  * argument, got Integer". */
 int kg_func__argerr(kg_exec *x, const ast_expr *call, uint32_t i,
