@@ -41,6 +41,16 @@ typedef enum {
 #define KG_VTYPE_IS_STR(t) \
     ((t) == KG_VSTRING || (t) == KG_VDATE || \
      ((t) >= KG_VLOCALTIME && (t) <= KG_VDURATION))
+/** The case labels of the KG_VTYPE_IS_STR types, for a switch:
+ * `KG_VCASE_STR: use v->u.str;`. */
+#define KG_VCASE_STR                                                         \
+    case KG_VSTRING:                                                         \
+    case KG_VDATE:                                                           \
+    case KG_VLOCALTIME:                                                      \
+    case KG_VTIME:                                                           \
+    case KG_VLOCALDATETIME:                                                  \
+    case KG_VDATETIME:                                                       \
+    case KG_VDURATION
 /** True for DATE and the other temporal types. */
 #define KG_VTYPE_IS_TEMPORAL(t) \
     ((t) == KG_VDATE || ((t) >= KG_VLOCALTIME && (t) <= KG_VDURATION))

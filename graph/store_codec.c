@@ -108,13 +108,7 @@ int kg_store__enc_value(kg_buf *b, const kg_value *v)
         kg_buf_putc(b, KG_VFLOAT);
         kg_buf_put(b, f, 8);
         break;
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         kg_buf_putc(b, (char)v->type);
         put_bytes(b, v->u.str->s, v->u.str->len);
         break;
@@ -298,13 +292,7 @@ static int dec_value(kg_rd *r, kg_value *out, int depth)
         memcpy(&f, &bits, sizeof f);
         *out = kg_value_float(f);
         return KG_OK;
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         tag = r->p[-1];
         if (kg_store__dec_bytes(r, &s, &len) < 0) return KG_ESTORE;
         *out = tag == KG_VSTRING ? kg_value_string(s, len)

@@ -167,13 +167,9 @@ kg_value kg_value_rel(uint32_t id)
 kg_value kg_value_retain(const kg_value *v)
 {
     switch (v->type) {
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION: v->u.str->refs++; break;
+    KG_VCASE_STR:
+        v->u.str->refs++;
+        break;
     case KG_VLIST:
     case KG_VPATH: v->u.list->refs++; break;
     case KG_VMAP: v->u.map->refs++; break;
@@ -188,13 +184,9 @@ void kg_value_release(kg_value *v)
 
     if (v == NULL) return;
     switch (v->type) {
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION: kg_vstr__release(v->u.str); break;
+    KG_VCASE_STR:
+        kg_vstr__release(v->u.str);
+        break;
     case KG_VLIST:
     case KG_VPATH:
         if (--v->u.list->refs == 0) {
@@ -418,13 +410,7 @@ int kg_value_equal(const kg_value *a, const kg_value *b)
     switch (a->type) {
     case KG_VNULL: return 1;
     case KG_VBOOL: return a->u.b == b->u.b;
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         return a->u.str->len == b->u.str->len &&
                memcmp(a->u.str->s, b->u.str->s, a->u.str->len) == 0;
     case KG_VLIST:
@@ -471,13 +457,7 @@ uint64_t kg_value_hash(const kg_value *v)
             return mix(KG_VINT, (uint64_t)(int64_t)f);
         return kg_hash(&f, sizeof f);
     case KG_VBOOL: return mix(KG_VBOOL, (uint64_t)v->u.b);
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         return mix(v->type, kg_hash(v->u.str->s, v->u.str->len));
     case KG_VLIST:
     case KG_VPATH:
@@ -531,13 +511,7 @@ int kg_value__cmp(const kg_value *a, const kg_value *b)
         if (isnan(a->u.f) || isnan(b->u.f))
             return isnan(a->u.f) - isnan(b->u.f); /* NaN sorts last */
         return (a->u.f > b->u.f) - (a->u.f < b->u.f);
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         return cmp_bytes(a->u.str->s, a->u.str->len, b->u.str->s,
                          b->u.str->len);
     case KG_VLIST:
@@ -591,13 +565,7 @@ int kg_value__encode(kg_buf *b, const kg_value *v)
         if (isnan(f)) f = NAN;          /* one NaN payload */
         memcpy(&bits, &f, sizeof bits);
         return put_u64(b, bits);
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         if (put_u64(b, v->u.str->len) < 0) return KG_ENOMEM;
         return kg_buf_put(b, v->u.str->s, v->u.str->len);
     case KG_VLIST:

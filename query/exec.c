@@ -63,13 +63,7 @@ size_t kg_exec__value_size(const kg_value *v)
     size_t n = sizeof *v;
     uint32_t i;
     switch (v->type) {
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         return n + 16 + v->u.str->len;
     case KG_VLIST:
     case KG_VPATH:

@@ -115,13 +115,7 @@ static int fmt(kg_buf *out, const kg_graph *g, const kg_value *v, int quote)
         kg_fmt__float(v->u.f, num, sizeof num);
         kg_buf_puts(out, num);
         break;
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         put_string(out, v->u.str, quote);
         break;
     case KG_VLIST:

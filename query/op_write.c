@@ -17,13 +17,7 @@ static int storable(const kg_value *v)
     case KG_VBOOL:
     case KG_VINT:
     case KG_VFLOAT:
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         return 1;
     case KG_VLIST:
         for (i = 0; i < v->u.list->len; i++) {

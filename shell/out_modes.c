@@ -40,13 +40,7 @@ int kg_mode__text(kg_buf *b, const kg_graph *g, const kg_value *v)
     switch (v->type) {
     case KG_VNULL:
         return kg_buf_puts(b, "null");
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         return kg_buf_put_safe(b, v->u.str->s, v->u.str->len);
     case KG_VNODE:
     case KG_VREL:
@@ -250,13 +244,7 @@ int kg_mode__json(kg_buf *b, const kg_graph *g, const kg_value *v)
     case KG_VFLOAT:
         json_float(b, v->u.f);
         break;
-    case KG_VSTRING:
-    case KG_VDATE:
-    case KG_VLOCALTIME:
-    case KG_VTIME:
-    case KG_VLOCALDATETIME:
-    case KG_VDATETIME:
-    case KG_VDURATION:
+    KG_VCASE_STR:
         kg_mode__json_string(b, v->u.str->s, v->u.str->len);
         break;
     case KG_VLIST:
